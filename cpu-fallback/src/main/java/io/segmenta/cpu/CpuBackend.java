@@ -1,0 +1,234 @@
+package io.segmenta.cpu;
+
+import io.segmenta.kernels.Assignments;
+import io.segmenta.kernels.BackendInfo;
+import io.segmenta.kernels.BackendKind;
+import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.KMeansStepResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The CPU backend: fixed chunks of {@value #CHUNK_ROWS} rows processed by a thread pool, with the
+ * per-chunk partial results reduced in chunk order. Because the chunking and the order of the
+ * reduction never depend on the thread count, 1 or N threads give the same bits.
+ *
+ * <p>Thread-safe: concurrent calls on different buffers share the pool.
+ */
+public final class CpuBackend implements ComputeBackend {
+  /** Rows per chunk: large enough to amortise a task, small enough to stay in L2. */
+  public static final int CHUNK_ROWS = 4096;
+
+  private static final AtomicInteger POOL_IDS = new AtomicInteger();
+
+  private final CpuKernels kernels;
+  private final ExecutorService pool;
+  private final int threads;
+  private final BackendInfo info;
+  private volatile boolean closed;
+
+  CpuBackend(CpuKernels kernels, int threads) {
+    if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    this.kernels = kernels;
+    this.threads = threads;
+    int id = POOL_IDS.incrementAndGet();
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "segmenta-cpu-" + id + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.info = new BackendInfo(kernels.name(), BackendKind.CPU,
+        Runtime.getRuntime().availableProcessors() + "-core CPU, " + kernels.describe(), threads);
+  }
+
+  @Override
+  public BackendInfo info() {
+    return info;
+  }
+
+  @Override
+  public DeviceMatrix upload(HostMatrix x, float[] weights) {
+    ensureOpen();
+    Objects.requireNonNull(x, "x");
+    if (weights != null) {
+      if (weights.length != x.rows()) {
+        throw new IllegalArgumentException("weights has " + weights.length + " entries for " + x.rows() + " rows");
+      }
+      for (int i = 0; i < weights.length; i++) {
+        if (!(weights[i] >= 0) || Float.isInfinite(weights[i])) {
+          throw new IllegalArgumentException("weight of row " + i + " is " + weights[i] + ": weights must be finite and >= 0");
+        }
+      }
+    }
+    int d = x.cols();
+    double[] mean = kernels.centres() ? columnMeans(x) : new double[d];
+    int nChunks = Math.toIntExact((x.rows() + CHUNK_ROWS - 1) / CHUNK_ROWS);
+    CpuChunk[] chunks = new CpuChunk[nChunks];
+    runAll(nChunks, i -> {
+      long from = (long) i * CHUNK_ROWS;
+      int rows = (int) Math.min(CHUNK_ROWS, x.rows() - from);
+      float[] w = null;
+      if (weights != null) {
+        w = new float[rows];
+        System.arraycopy(weights, (int) from, w, 0, rows);
+      }
+      chunks[i] = kernels.pack(x, from, rows, mean, w);
+    });
+    return new CpuMatrix(this, chunks, x.rows(), d, mean, weights != null);
+  }
+
+  /** Column means in float64, in a fixed order (used to centre the data against cancellation). */
+  private static double[] columnMeans(HostMatrix x) {
+    int d = x.cols();
+    double[] sum = new double[d];
+    float[] row = new float[d];
+    for (long i = 0; i < x.rows(); i++) {
+      x.copyRow(i, row, 0);
+      for (int j = 0; j < d; j++) sum[j] += row[j];
+    }
+    for (int j = 0; j < d; j++) sum[j] = x.rows() == 0 ? 0 : sum[j] / x.rows();
+    return sum;
+  }
+
+  @Override
+  public Assignments newAssignments(long rows) {
+    ensureOpen();
+    return new CpuAssignments(rows, CHUNK_ROWS, kernels.blockRows());
+  }
+
+  @Override
+  public void kmeansStep(DeviceMatrix x, double[] centroids, int k, Assignments out, KMeansStepResult result) {
+    CpuMatrix m = own(x);
+    CpuAssignments a = own(out, m);
+    int d = m.cols();
+    checkCentres(centroids, k, d, "centroids");
+    result.reset(k, d);
+    Object prepared = kernels.prepare(centroids, k, d, m.mean());
+    int nChunks = m.chunks().length;
+    int wave = Math.min(nChunks, Math.max(16, 4 * threads));
+    KMeansStepResult[] partials = new KMeansStepResult[wave];
+    for (int i = 0; i < wave; i++) partials[i] = new KMeansStepResult(k, d);
+    for (int w0 = 0; w0 < nChunks; w0 += wave) {
+      int base = w0;
+      int count = Math.min(wave, nChunks - w0);
+      runAll(count, i -> {
+        KMeansStepResult p = partials[i];
+        p.reset(k, d);
+        kernels.step(m.chunks()[base + i], prepared, a.labels(base + i), a.dists(base + i), p);
+      });
+      // Ordered reduction: chunk 0, 1, 2, ... whatever thread computed each.
+      for (int i = 0; i < count; i++) result.add(partials[i]);
+    }
+    if (kernels.centres()) {
+      double[] mean = m.mean();
+      for (int c = 0; c < k; c++) {
+        for (int j = 0; j < d; j++) result.sums[c * d + j] += result.weights[c] * mean[j];
+      }
+    }
+  }
+
+  @Override
+  public void pairwiseSquaredDistances(DeviceMatrix x, long from, int count, double[] centers, int m, float[] out) {
+    CpuMatrix mx = own(x);
+    checkCentres(centers, m, mx.cols(), "centers");
+    if (from < 0 || count < 0 || from + count > mx.rows()) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + mx.rows());
+    }
+    if (out.length < (long) count * m) {
+      throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * m);
+    }
+    Object prepared = kernels.prepare(centers, m, mx.cols(), mx.mean());
+    int c0 = (int) (from / CHUNK_ROWS);
+    int c1 = count == 0 ? c0 - 1 : (int) ((from + count - 1) / CHUNK_ROWS);
+    runAll(c1 - c0 + 1, i -> {
+      int ci = c0 + i;
+      long chunkStart = (long) ci * CHUNK_ROWS;
+      long lo = Math.max(from, chunkStart);
+      long hi = Math.min(from + count, chunkStart + mx.chunks()[ci].rows());
+      kernels.pairwise(mx.chunks()[ci], (int) (lo - chunkStart), (int) (hi - lo), prepared, out,
+          (int) ((lo - from) * m));
+    });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    pool.shutdownNow();
+  }
+
+  private void ensureOpen() {
+    if (closed) throw new IllegalStateException("backend " + info.name() + " is closed");
+  }
+
+  private CpuMatrix own(DeviceMatrix x) {
+    ensureOpen();
+    if (!(x instanceof CpuMatrix m) || m.owner() != this) {
+      throw new IllegalArgumentException("matrix was not uploaded to this backend");
+    }
+    if (m.isClosed()) throw new IllegalStateException("matrix is closed");
+    return m;
+  }
+
+  private static CpuAssignments own(Assignments out, CpuMatrix m) {
+    if (!(out instanceof CpuAssignments a)) throw new IllegalArgumentException("assignments were not made by this backend");
+    if (a.rows() != m.rows()) {
+      throw new IllegalArgumentException("assignments hold " + a.rows() + " rows, the matrix " + m.rows());
+    }
+    return a;
+  }
+
+  private static void checkCentres(double[] c, int k, int d, String what) {
+    if (k < 1) throw new IllegalArgumentException(what + ": count must be >= 1, got " + k);
+    if (c.length != (long) k * d) {
+      throw new IllegalArgumentException(what + " has " + c.length + " values, expected " + k + " x " + d);
+    }
+  }
+
+  private interface ChunkTask {
+    void run(int i) throws Exception;
+  }
+
+  /** Runs {@code task(0 .. count-1)} on the pool (inline when there is one task) and waits. */
+  private void runAll(int count, ChunkTask task) {
+    ensureOpen();
+    if (count <= 0) return;
+    try {
+      if (count == 1 || threads == 1) {
+        for (int i = 0; i < count; i++) task.run(i);
+        return;
+      }
+      List<Callable<Void>> tasks = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        int ii = i;
+        tasks.add(() -> {
+          task.run(ii);
+          return null;
+        });
+      }
+      for (Future<Void> f : pool.invokeAll(tasks)) f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) throw re;
+      if (c instanceof Error err) throw err;
+      throw new IllegalStateException(kernels.name() + " kernel failed: " + c, c);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(kernels.name() + " kernel failed: " + e, e);
+    }
+  }
+}

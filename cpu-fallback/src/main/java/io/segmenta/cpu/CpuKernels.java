@@ -1,0 +1,46 @@
+package io.segmenta.cpu;
+
+import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.KMeansStepResult;
+
+/**
+ * The per-chunk kernels of the CPU backend. {@link CpuBackend} cuts the data into fixed chunks,
+ * runs these on worker threads and reduces the partial results in chunk order.
+ *
+ * <p>Two implementations: {@link ScalarKernels} (float64, row-major, the reference) and
+ * {@code VectorKernels} (Java Vector API, blocked structure-of-arrays, float32 distances). Each
+ * decides its own chunk layout through {@link #pack}.
+ */
+interface CpuKernels {
+
+  /** Short name for logs: {@code cpu-vector} or {@code cpu-scalar}. */
+  String name();
+
+  /** Whether {@link #pack} centres rows on the column means (sums then come back centred). */
+  boolean centres();
+
+  /** Rows per packing block; chunk sizes are multiples of it. */
+  int blockRows();
+
+  /** Describes the SIMD width in words, for {@link io.segmenta.kernels.BackendInfo#device()}. */
+  String describe();
+
+  /**
+   * Packs rows {@code [from, from + rows)} of {@code x} into this kernel's layout, subtracting
+   * {@code mean} (may be all zeros). Padded rows are zero.
+   */
+  CpuChunk pack(HostMatrix x, long from, int rows, double[] mean, float[] weights);
+
+  /** Centroids prepared once per step (rounded, centred, padded as the kernel needs). */
+  Object prepare(double[] centroids, int k, int d, double[] mean);
+
+  /**
+   * The fused step on one chunk: labels and distances into {@code labels}/{@code dist} (indexed by
+   * row within the chunk), and the chunk's partial sums (of centred values), weights, counts,
+   * inertia and changed count into {@code partial}, which arrives zeroed.
+   */
+  void step(CpuChunk chunk, Object prepared, int[] labels, float[] dist, KMeansStepResult partial);
+
+  /** Squared distances from chunk rows {@code [r0, r0 + count)} to the prepared centres. */
+  void pairwise(CpuChunk chunk, int r0, int count, Object prepared, float[] out, int outOff);
+}

@@ -1,0 +1,209 @@
+package io.segmenta.cpu;
+
+import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.KMeansStepResult;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Java Vector API kernels. Loaded only by name from {@link VectorSupport}.
+ *
+ * <p>Layout: each chunk is cut into blocks of L rows (L = float lanes of the preferred species, 16
+ * with AVX-512); a block stores column j of its L rows contiguously, so one vector load gives one
+ * coordinate of L points (structure of arrays). Rows are centred on the column means at packing, so
+ * that {@code ||x||^2 - 2 x.c + ||c||^2} in float32 does not cancel for data far from the origin.
+ *
+ * <p>Assignment: for 4 centroids at a time, {@code ||c||^2 - 2 x.c} accumulates by FMA while each
+ * loaded coordinate vector is reused 4 times; the argmin is a compare-and-blend over lanes, strict
+ * so ties go to the lowest index as in the scalar path. Lane reductions of floats are never used:
+ * their order differs between the interpreter and C2, which would break bitwise reproducibility.
+ */
+final class VectorKernels implements CpuKernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Centroids per pass over a block's coordinates. */
+  private static final int GROUP = 4;
+
+  VectorKernels() {
+    if (IS.length() != L) throw new IllegalStateException("int and float species differ in lanes");
+  }
+
+  @Override
+  public String name() {
+    return "cpu-vector";
+  }
+
+  @Override
+  public boolean centres() {
+    return true;
+  }
+
+  @Override
+  public int blockRows() {
+    return L;
+  }
+
+  @Override
+  public String describe() {
+    return "Java Vector API, " + L + " float lanes (" + S.vectorBitSize() + "-bit)";
+  }
+
+  @Override
+  public CpuChunk pack(HostMatrix x, long from, int rows, double[] mean, float[] weights) {
+    int d = x.cols();
+    int blocks = (rows + L - 1) / L;
+    float[] data = new float[blocks * d * L];
+    float[] norms = new float[blocks * L];
+    float[] row = new float[d];
+    for (int r = 0; r < rows; r++) {
+      x.copyRow(from + r, row, 0);
+      int o = (r / L) * d * L + (r % L);
+      double nn = 0;
+      for (int j = 0; j < d; j++) {
+        float v = (float) (row[j] - mean[j]);
+        data[o + j * L] = v;
+        nn += (double) v * v;
+      }
+      norms[r] = (float) nn;
+    }
+    return new CpuChunk(data, norms, weights, rows);
+  }
+
+  /** Centred centroids, pre-multiplied by -2, padded to a multiple of GROUP with +inf norms. */
+  private record Prepared(float[] m2c, float[] norms, int k, int kPadded, int d) {}
+
+  @Override
+  public Object prepare(double[] centroids, int k, int d, double[] mean) {
+    int kp = (k + GROUP - 1) / GROUP * GROUP;
+    float[] m2c = new float[kp * d];
+    float[] cn = new float[kp];
+    for (int c = 0; c < kp; c++) {
+      if (c >= k) {
+        cn[c] = Float.POSITIVE_INFINITY; // never strictly less than the running best
+        continue;
+      }
+      double nn = 0;
+      for (int j = 0; j < d; j++) {
+        float v = (float) (centroids[c * d + j] - mean[j]);
+        m2c[c * d + j] = -2f * v;
+        nn += (double) v * v;
+      }
+      cn[c] = (float) nn;
+    }
+    return new Prepared(m2c, cn, k, kp, d);
+  }
+
+  @Override
+  public void step(CpuChunk chunk, Object prepared, int[] labels, float[] dist, KMeansStepResult partial) {
+    Prepared p = (Prepared) prepared;
+    final int d = p.d;
+    final float[] data = chunk.data();
+    final float[] norms = chunk.norms();
+    final float[] w = chunk.weights();
+    final int rows = chunk.rows();
+    final double[] sums = partial.sums;
+    final double[] wsum = partial.weights;
+    final long[] counts = partial.counts;
+    final int[] arg = new int[L];
+    double inertia = 0;
+    long changed = 0;
+    for (int b = 0, r0 = 0; r0 < rows; b++, r0 += L) {
+      int base = b * d * L;
+      assignBlock(data, base, p, norms, r0, dist, arg);
+      int valid = Math.min(L, rows - r0);
+      // Update: scattered float64 adds, one lane (row) at a time, coordinates read at stride L.
+      for (int lane = 0; lane < valid; lane++) {
+        int r = r0 + lane;
+        int c = arg[lane];
+        if (labels[r] != c) changed++;
+        labels[r] = c;
+        int so = c * d;
+        int xo = base + lane;
+        counts[c]++;
+        if (w == null) {
+          wsum[c] += 1.0;
+          inertia += dist[r];
+          for (int j = 0; j < d; j++) sums[so + j] += data[xo + j * L];
+        } else {
+          double wi = w[r];
+          wsum[c] += wi;
+          inertia += wi * dist[r];
+          for (int j = 0; j < d; j++) sums[so + j] += wi * data[xo + j * L];
+        }
+      }
+    }
+    partial.inertia += inertia;
+    partial.changed += changed;
+  }
+
+  /**
+   * Assigns the L rows of one block: writes squared distances to {@code dist[r0 ..]} and the
+   * nearest centroid of each lane to {@code arg}.
+   */
+  private static void assignBlock(float[] data, int base, Prepared p, float[] norms, int r0, float[] dist, int[] arg) {
+    final int d = p.d;
+    final float[] m2c = p.m2c;
+    final float[] cn = p.norms;
+    FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+    FloatVector bestIdx = FloatVector.zero(S);
+    for (int c = 0; c < p.kPadded; c += GROUP) {
+      FloatVector a0 = FloatVector.broadcast(S, cn[c]);
+      FloatVector a1 = FloatVector.broadcast(S, cn[c + 1]);
+      FloatVector a2 = FloatVector.broadcast(S, cn[c + 2]);
+      FloatVector a3 = FloatVector.broadcast(S, cn[c + 3]);
+      int o0 = c * d;
+      for (int j = 0; j < d; j++) {
+        FloatVector xj = FloatVector.fromArray(S, data, base + j * L);
+        a0 = xj.fma(FloatVector.broadcast(S, m2c[o0 + j]), a0);
+        a1 = xj.fma(FloatVector.broadcast(S, m2c[o0 + d + j]), a1);
+        a2 = xj.fma(FloatVector.broadcast(S, m2c[o0 + 2 * d + j]), a2);
+        a3 = xj.fma(FloatVector.broadcast(S, m2c[o0 + 3 * d + j]), a3);
+      }
+      VectorMask<Float> m = a0.lt(best);
+      best = best.blend(a0, m);
+      bestIdx = bestIdx.blend(c, m);
+      m = a1.lt(best);
+      best = best.blend(a1, m);
+      bestIdx = bestIdx.blend(c + 1, m);
+      m = a2.lt(best);
+      best = best.blend(a2, m);
+      bestIdx = bestIdx.blend(c + 2, m);
+      m = a3.lt(best);
+      best = best.blend(a3, m);
+      bestIdx = bestIdx.blend(c + 3, m);
+    }
+    // ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c), clamped at 0 against rounding.
+    best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
+    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, 0);
+  }
+
+  @Override
+  public void pairwise(CpuChunk chunk, int r0, int count, Object prepared, float[] out, int outOff) {
+    Prepared p = (Prepared) prepared;
+    final int d = p.d;
+    final int k = p.k;
+    final float[] data = chunk.data();
+    final float[] norms = chunk.norms();
+    final float[] tmp = new float[L];
+    int end = r0 + count;
+    for (int bStart = r0 / L * L; bStart < end; bStart += L) {
+      int base = (bStart / L) * d * L;
+      FloatVector xn = FloatVector.fromArray(S, norms, bStart);
+      int lo = Math.max(r0, bStart);
+      int hi = Math.min(end, bStart + L);
+      for (int c = 0; c < k; c++) {
+        FloatVector a = FloatVector.broadcast(S, p.norms[c]);
+        int o = c * d;
+        for (int j = 0; j < d; j++) {
+          a = FloatVector.fromArray(S, data, base + j * L).fma(FloatVector.broadcast(S, p.m2c[o + j]), a);
+        }
+        a.add(xn).max(0f).intoArray(tmp, 0);
+        for (int r = lo; r < hi; r++) out[outOff + (r - r0) * k + c] = tmp[r - bStart];
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.segmenta;
+
+import io.segmenta.data.Dataset;
+import io.segmenta.kernels.Assignments;
+import io.segmenta.kernels.BackendInfo;
+import io.segmenta.kernels.Backends;
+import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.KMeansStepResult;
+import io.segmenta.kmeans.KMeans;
+import io.segmenta.kmeans.KMeansModel;
+import io.segmenta.kmeans.KMeansParams;
+import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.run.RunControl;
+import java.util.Objects;
+
+/**
+ * The engine's entry point. Open one, run segmentations, close it to free the backend.
+ *
+ * <pre>{@code
+ * try (Segmenta engine = Segmenta.open()) {
+ *   Dataset data = Dataset.of(rows);
+ *   KMeansResult r = engine.kmeans(data, KMeansParams.builder(8).nInit(10).seed(1).build());
+ *   int[] segments = engine.predict(r.model(), newRows);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: concurrent runs on one instance share its backend and give the same results as
+ * the same runs one after another.
+ */
+public final class Segmenta implements AutoCloseable {
+  private final ComputeBackend backend;
+
+  private Segmenta(ComputeBackend backend) {
+    this.backend = backend;
+  }
+
+  /** Opens the engine on the {@code auto} backend with one thread per core. */
+  public static Segmenta open() {
+    return open(EngineOptions.DEFAULTS);
+  }
+
+  /**
+   * Opens the engine on the backend the options ask for.
+   *
+   * @throws io.segmenta.kernels.BackendUnavailableException if that backend cannot run here
+   */
+  public static Segmenta open(EngineOptions options) {
+    return new Segmenta(Backends.open(options.backend(), options.backendOptions()));
+  }
+
+  /** The backend in use. */
+  public BackendInfo backend() {
+    return backend.info();
+  }
+
+  /** Runs K-Means with no progress reporting. */
+  public KMeansResult kmeans(Dataset data, KMeansParams params) {
+    return kmeans(data, params, RunControl.none());
+  }
+
+  /** Runs K-Means, reporting progress to and checking cancellation of {@code control}. */
+  public KMeansResult kmeans(Dataset data, KMeansParams params, RunControl control) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(control, "control");
+    return KMeans.fit(backend, data, params, control);
+  }
+
+  /** The segment (0-based) of each row of {@code data}, after the model's scaling. */
+  public int[] predict(KMeansModel model, Dataset data) {
+    Dataset x = prepare(model, data);
+    int n = Math.toIntExact(x.rows());
+    try (DeviceMatrix dm = backend.upload(x.matrix(), null); Assignments a = backend.newAssignments(n)) {
+      backend.kmeansStep(dm, model.centroidsFlat(), model.k(), a, new KMeansStepResult(model.k(), model.d()));
+      int[] labels = new int[n];
+      a.copyLabels(0, labels, 0, n);
+      return labels;
+    }
+  }
+
+  /**
+   * Euclidean distances (not squared, as scikit-learn's {@code transform}) from each row to each
+   * centroid, in the model's scaled space: {@code [n][k]}.
+   */
+  public double[][] transform(KMeansModel model, Dataset data) {
+    Dataset x = prepare(model, data);
+    int n = Math.toIntExact(x.rows());
+    int k = model.k();
+    double[][] out = new double[n][k];
+    try (DeviceMatrix dm = backend.upload(x.matrix(), null)) {
+      int tile = Math.max(1, Math.min(n, (1 << 20) / k));
+      float[] buf = new float[tile * k];
+      for (int from = 0; from < n; from += tile) {
+        int cnt = Math.min(tile, n - from);
+        backend.pairwiseSquaredDistances(dm, from, cnt, model.centroidsFlat(), k, buf);
+        for (int i = 0; i < cnt; i++) {
+          for (int c = 0; c < k; c++) out[from + i][c] = Math.sqrt(buf[i * k + c]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Dataset prepare(KMeansModel model, Dataset data) {
+    if (data.cols() != model.d()) {
+      throw new InvalidInputException("the data has " + data.cols() + " columns, the model was fitted on "
+          + model.d() + " (" + String.join(", ", model.columns()) + ")");
+    }
+    return model.scaling().apply(data);
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+}

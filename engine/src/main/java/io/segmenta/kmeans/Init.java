@@ -1,0 +1,33 @@
+package io.segmenta.kmeans;
+
+import io.segmenta.InvalidInputException;
+import java.util.Locale;
+
+/** How K-Means picks its starting centroids. */
+public enum Init {
+  /** Greedy k-means++ (Arthur and Vassilvitskii 2007), 2 + ln k candidates per step, as scikit-learn. */
+  KMEANS_PLUS_PLUS,
+  /** k distinct rows drawn at random, with probability proportional to the sample weight. */
+  RANDOM,
+  /** Centroids the caller gives ({@link KMeansParams#initialCentroids()}). */
+  GIVEN;
+
+  /** Parses {@code k-means++|kmeans++|random|given}. */
+  public static Init parse(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    return switch (t) {
+      case "k-means++", "kmeans++", "kmeans_plus_plus", "kmeans-plus-plus" -> KMEANS_PLUS_PLUS;
+      case "random" -> RANDOM;
+      case "given" -> GIVEN;
+      default -> throw new InvalidInputException("--init: unknown method '" + s + "'; expected k-means++, random or a centroids file");
+    };
+  }
+
+  public String label() {
+    return switch (this) {
+      case KMEANS_PLUS_PLUS -> "k-means++";
+      case RANDOM -> "random";
+      case GIVEN -> "given";
+    };
+  }
+}

@@ -1,0 +1,46 @@
+package io.segmenta.kernels;
+
+/**
+ * The compute contract: the operations that algorithms send to a device. Algorithms in the engine
+ * see only this interface; they never import JCuda, JOCL or the Vector API.
+ *
+ * <p>Conventions, after cuVS: the backend is the first argument of everything it owns; data that
+ * the backend uploads stays resident (in its own layout) until closed; every operation is safe to
+ * call from several threads at once on different buffers, so concurrent runs may share one backend.
+ *
+ * <p>Numbers: inputs are float32; distances are computed in float32 with a guard against
+ * cancellation (data is centred on upload); every reduction (sums, weights, inertia) accumulates in
+ * float64 and is reduced in a fixed order, so results do not depend on the thread count.
+ */
+public interface ComputeBackend extends AutoCloseable {
+
+  BackendInfo info();
+
+  /**
+   * Uploads a matrix (and optional per-row sample weights) and keeps it resident.
+   *
+   * @param weights per-row weights, {@code null} for unit weights; must be finite and >= 0
+   */
+  DeviceMatrix upload(HostMatrix x, float[] weights);
+
+  /** Allocates an assignments buffer for {@code rows} rows; labels start at -1. */
+  Assignments newAssignments(long rows);
+
+  /**
+   * The fused K-Means step: in one pass over the data, assigns each row to its nearest centroid
+   * (ties to the lowest index), writes labels and squared distances into {@code out}, and fills
+   * {@code result} with per-cluster sums, weights, counts, the inertia and the number of changed
+   * labels. {@code centroids} is row-major {@code k * d} in float64 (rounded to float32 for the
+   * distance computation).
+   */
+  void kmeansStep(DeviceMatrix x, double[] centroids, int k, Assignments out, KMeansStepResult result);
+
+  /**
+   * Squared Euclidean distances from rows {@code [from, from + count)} of {@code x} to {@code m}
+   * centres (row-major {@code m * d}, float64), written row-major into {@code out[count * m]}.
+   */
+  void pairwiseSquaredDistances(DeviceMatrix x, long from, int count, double[] centers, int m, float[] out);
+
+  @Override
+  void close();
+}
