@@ -26,6 +26,51 @@ final class CpuAssignments implements Assignments {
     }
   }
 
+  /**
+   * Per-cluster totals (centred sums, weights, counts) that match the labels held here, for
+   * kernels that report only changes. Valid for one matrix and one (k, d).
+   */
+  static final class Totals {
+    private final Object source;
+    private final int k;
+    private final int d;
+    private final double[] sums;
+    private final double[] weights;
+    private final long[] counts;
+
+    private Totals(Object source, int k, int d) {
+      this.source = source;
+      this.k = k;
+      this.d = d;
+      sums = new double[k * d];
+      weights = new double[k];
+      counts = new long[k];
+    }
+
+    /** Adds the step's changes (in {@code r}) to the totals, then copies the totals into {@code r}. */
+    void applyTo(io.segmenta.kernels.KMeansStepResult r) {
+      for (int i = 0; i < sums.length; i++) sums[i] += r.sums[i];
+      for (int c = 0; c < k; c++) {
+        weights[c] += r.weights[c];
+        counts[c] += r.counts[c];
+      }
+      System.arraycopy(sums, 0, r.sums, 0, sums.length);
+      System.arraycopy(weights, 0, r.weights, 0, k);
+      System.arraycopy(counts, 0, r.counts, 0, k);
+    }
+  }
+
+  private Totals totals;
+
+  /** The totals for this matrix and shape; resets the labels to -1 when they were for another. */
+  Totals totalsFor(Object source, int k, int d) {
+    if (totals == null || totals.source != source || totals.k != k || totals.d != d) {
+      for (int[] l : labels) Arrays.fill(l, -1);
+      totals = new Totals(source, k, d);
+    }
+    return totals;
+  }
+
   int[] labels(int chunk) {
     return labels[chunk];
   }

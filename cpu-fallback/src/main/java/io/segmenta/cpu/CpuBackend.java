@@ -113,8 +113,12 @@ public final class CpuBackend implements ComputeBackend {
     CpuAssignments a = own(out, m);
     int d = m.cols();
     checkCentres(centroids, k, d, "centroids");
-    result.reset(k, d);
     Object prepared = kernels.prepare(centroids, k, d, m.mean());
+    // Incremental kernels report changes against the labels the buffer holds; those labels are
+    // only meaningful with totals built on the same matrix and shape, so start afresh otherwise.
+    CpuAssignments.Totals totals = kernels.incremental() ? a.totalsFor(m, k, d) : null;
+    KMeansStepResult acc = result;
+    acc.reset(k, d);
     int nChunks = m.chunks().length;
     int wave = Math.min(nChunks, Math.max(16, 4 * threads));
     KMeansStepResult[] partials = new KMeansStepResult[wave];
@@ -128,8 +132,9 @@ public final class CpuBackend implements ComputeBackend {
         kernels.step(m.chunks()[base + i], prepared, a.labels(base + i), a.dists(base + i), p);
       });
       // Ordered reduction: chunk 0, 1, 2, ... whatever thread computed each.
-      for (int i = 0; i < count; i++) result.add(partials[i]);
+      for (int i = 0; i < count; i++) acc.add(partials[i]);
     }
+    if (totals != null) totals.applyTo(acc);
     if (kernels.centres()) {
       double[] mean = m.mean();
       for (int c = 0; c < k; c++) {
@@ -204,7 +209,7 @@ public final class CpuBackend implements ComputeBackend {
     ensureOpen();
     if (count <= 0) return;
     try {
-      if (count == 1 || threads == 1) {
+      if (count == 1) {
         for (int i = 0; i < count; i++) task.run(i);
         return;
       }

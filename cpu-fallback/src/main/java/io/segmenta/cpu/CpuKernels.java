@@ -19,6 +19,12 @@ interface CpuKernels {
   /** Whether {@link #pack} centres rows on the column means (sums then come back centred). */
   boolean centres();
 
+  /**
+   * Whether {@link #step} reports only the changes of the sums, weights and counts (of rows whose
+   * label moved) rather than their full values; the backend then keeps the running totals.
+   */
+  boolean incremental();
+
   /** Rows per packing block; chunk sizes are multiples of it. */
   int blockRows();
 
@@ -37,7 +43,8 @@ interface CpuKernels {
   /**
    * The fused step on one chunk: labels and distances into {@code labels}/{@code dist} (indexed by
    * row within the chunk), and the chunk's partial sums (of centred values), weights, counts,
-   * inertia and changed count into {@code partial}, which arrives zeroed.
+   * inertia and changed count into {@code partial}, which arrives zeroed. With {@link
+   * #incremental()}, sums, weights and counts are the changes against the labels held before.
    */
   void step(CpuChunk chunk, Object prepared, int[] labels, float[] dist, KMeansStepResult partial);
 

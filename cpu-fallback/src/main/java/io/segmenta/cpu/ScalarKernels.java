@@ -21,6 +21,12 @@ final class ScalarKernels implements CpuKernels {
     return false;
   }
 
+  /** The reference recomputes the sums from scratch on every step. */
+  @Override
+  public boolean incremental() {
+    return false;
+  }
+
   @Override
   public int blockRows() {
     return 1;

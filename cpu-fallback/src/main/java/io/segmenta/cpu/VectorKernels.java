@@ -2,6 +2,7 @@ package io.segmenta.cpu;
 
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -25,11 +26,14 @@ final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+  private static final int DL = DS.length();
   /** Centroids per pass over a block's coordinates. */
   private static final int GROUP = 4;
 
   VectorKernels() {
     if (IS.length() != L) throw new IllegalStateException("int and float species differ in lanes");
+    if (DL * 2 != L) throw new IllegalStateException("expected half as many double lanes as float lanes");
   }
 
   @Override
@@ -39,6 +43,11 @@ final class VectorKernels implements CpuKernels {
 
   @Override
   public boolean centres() {
+    return true;
+  }
+
+  @Override
+  public boolean incremental() {
     return true;
   }
 
@@ -70,7 +79,12 @@ final class VectorKernels implements CpuKernels {
       }
       norms[r] = (float) nn;
     }
-    return new CpuChunk(data, norms, weights, rows);
+    float[] w = null;
+    if (weights != null) {
+      w = new float[blocks * L]; // padded so the last block loads whole vectors
+      System.arraycopy(weights, 0, w, 0, rows);
+    }
+    return new CpuChunk(data, norms, w, rows);
   }
 
   /** Centred centroids, pre-multiplied by -2, padded to a multiple of GROUP with +inf norms. */
@@ -97,6 +111,13 @@ final class VectorKernels implements CpuKernels {
     return new Prepared(m2c, cn, k, kp, d);
   }
 
+  /**
+   * The fused step, incremental in the sums: {@code partial} receives the inertia of every row but
+   * only the changes of the sums, weights and counts (rows whose label moved: minus from the old
+   * cluster, plus to the new). {@link CpuBackend} adds these deltas, in chunk order, to running
+   * totals kept with the assignments. In steady state few rows move, so the update costs little
+   * more than the change test, which is one vector compare per block.
+   */
   @Override
   public void step(CpuChunk chunk, Object prepared, int[] labels, float[] dist, KMeansStepResult partial) {
     Prepared p = (Prepared) prepared;
@@ -105,44 +126,71 @@ final class VectorKernels implements CpuKernels {
     final float[] norms = chunk.norms();
     final float[] w = chunk.weights();
     final int rows = chunk.rows();
-    final double[] sums = partial.sums;
-    final double[] wsum = partial.weights;
-    final long[] counts = partial.counts;
     final int[] arg = new int[L];
-    double inertia = 0;
+    DoubleVector inLo = DoubleVector.zero(DS);
+    DoubleVector inHi = DoubleVector.zero(DS);
     long changed = 0;
     for (int b = 0, r0 = 0; r0 < rows; b++, r0 += L) {
       int base = b * d * L;
       assignBlock(data, base, p, norms, r0, dist, arg);
-      int valid = Math.min(L, rows - r0);
-      // Update: scattered float64 adds, one lane (row) at a time, coordinates read at stride L.
-      for (int lane = 0; lane < valid; lane++) {
-        int r = r0 + lane;
-        int c = arg[lane];
-        if (labels[r] != c) changed++;
-        labels[r] = c;
-        int so = c * d;
-        int xo = base + lane;
-        counts[c]++;
-        if (w == null) {
-          wsum[c] += 1.0;
-          inertia += dist[r];
-          for (int j = 0; j < d; j++) sums[so + j] += data[xo + j * L];
-        } else {
-          double wi = w[r];
-          wsum[c] += wi;
-          inertia += wi * dist[r];
-          for (int j = 0; j < d; j++) sums[so + j] += wi * data[xo + j * L];
+      IntVector idx = IntVector.fromArray(IS, arg, 0);
+      FloatVector dv = FloatVector.fromArray(S, dist, r0);
+      VectorMask<Integer> moved = idx.compare(VectorOperators.NE, IntVector.fromArray(IS, labels, r0));
+      if (r0 + L > rows) {
+        // Padding rows of the last block: no inertia, no change.
+        VectorMask<Float> valid = S.indexInRange(0, rows - r0);
+        dv = dv.blend(0f, valid.not());
+        moved = moved.and(IS.indexInRange(0, rows - r0));
+      }
+      // Inertia: lane-wise float64 sums; lanes are added in a fixed order at the end of the chunk.
+      DoubleVector lo = (DoubleVector) dv.convertShape(VectorOperators.F2D, DS, 0);
+      DoubleVector hi = (DoubleVector) dv.convertShape(VectorOperators.F2D, DS, 1);
+      if (w != null) {
+        FloatVector wv = FloatVector.fromArray(S, w, r0);
+        lo = lo.mul((DoubleVector) wv.convertShape(VectorOperators.F2D, DS, 0));
+        hi = hi.mul((DoubleVector) wv.convertShape(VectorOperators.F2D, DS, 1));
+      }
+      inLo = inLo.add(lo);
+      inHi = inHi.add(hi);
+      if (moved.anyTrue()) {
+        for (long bits = moved.toLong(); bits != 0; bits &= bits - 1) {
+          int lane = Long.numberOfTrailingZeros(bits);
+          int r = r0 + lane;
+          move(data, base + lane, d, labels[r], arg[lane], w == null ? 1.0 : w[r], partial);
+          changed++;
         }
+        idx.intoArray(labels, r0);
       }
     }
+    double[] lanes = new double[DL];
+    double inertia = 0;
+    inLo.intoArray(lanes, 0);
+    for (double v : lanes) inertia += v;
+    inHi.intoArray(lanes, 0);
+    for (double v : lanes) inertia += v;
     partial.inertia += inertia;
     partial.changed += changed;
   }
 
+  /** Moves one row (coordinates at stride L from {@code xo}) from cluster {@code from} to {@code to}. */
+  private static void move(float[] data, int xo, int d, int from, int to, double wi, KMeansStepResult partial) {
+    double[] sums = partial.sums;
+    if (from >= 0) {
+      int so = from * d;
+      for (int j = 0; j < d; j++) sums[so + j] -= wi * data[xo + j * L];
+      partial.weights[from] -= wi;
+      partial.counts[from]--;
+    }
+    int so = to * d;
+    for (int j = 0; j < d; j++) sums[so + j] += wi * data[xo + j * L];
+    partial.weights[to] += wi;
+    partial.counts[to]++;
+  }
+
   /**
    * Assigns the L rows of one block: writes squared distances to {@code dist[r0 ..]} and the
-   * nearest centroid of each lane to {@code arg}.
+   * nearest centroid of each lane to {@code arg}. Results go through arrays, not a returned vector:
+   * this method is too large to inline, and a vector crossing a call boundary is boxed.
    */
   private static void assignBlock(float[] data, int base, Prepared p, float[] norms, int r0, float[] dist, int[] arg) {
     final int d = p.d;
