@@ -126,14 +126,18 @@ final class VectorKernels implements CpuKernels {
     final float[] norms = chunk.norms();
     final float[] w = chunk.weights();
     final int rows = chunk.rows();
-    final int[] arg = new int[L];
+    final int blocks = (rows + L - 1) / L;
+    final int[] arg = new int[blocks * L];
+    // Pass 1: nearest centroid of every row, two blocks at a time (8 independent FMA chains).
+    int b2 = 0;
+    for (; b2 + 1 < blocks; b2 += 2) assignPair(data, b2 * d * L, p, norms, b2 * L, dist, arg);
+    if (b2 < blocks) assignBlock(data, b2 * d * L, p, norms, b2 * L, dist, arg);
     DoubleVector inLo = DoubleVector.zero(DS);
     DoubleVector inHi = DoubleVector.zero(DS);
     long changed = 0;
     for (int b = 0, r0 = 0; r0 < rows; b++, r0 += L) {
       int base = b * d * L;
-      assignBlock(data, base, p, norms, r0, dist, arg);
-      IntVector idx = IntVector.fromArray(IS, arg, 0);
+      IntVector idx = IntVector.fromArray(IS, arg, r0);
       FloatVector dv = FloatVector.fromArray(S, dist, r0);
       VectorMask<Integer> moved = idx.compare(VectorOperators.NE, IntVector.fromArray(IS, labels, r0));
       if (r0 + L > rows) {
@@ -156,7 +160,7 @@ final class VectorKernels implements CpuKernels {
         for (long bits = moved.toLong(); bits != 0; bits &= bits - 1) {
           int lane = Long.numberOfTrailingZeros(bits);
           int r = r0 + lane;
-          move(data, base + lane, d, labels[r], arg[lane], w == null ? 1.0 : w[r], partial);
+          move(data, base + lane, d, labels[r], arg[r], w == null ? 1.0 : w[r], partial);
           changed++;
         }
         idx.intoArray(labels, r0);
@@ -226,7 +230,74 @@ final class VectorKernels implements CpuKernels {
     }
     // ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c), clamped at 0 against rounding.
     best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
-    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, 0);
+    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+  }
+
+  /** {@link #assignBlock} for two adjacent blocks: each centroid broadcast serves 2L rows. */
+  private static void assignPair(float[] data, int base, Prepared p, float[] norms, int r0, float[] dist, int[] arg) {
+    final int d = p.d;
+    final int base2 = base + d * L;
+    final float[] m2c = p.m2c;
+    final float[] cn = p.norms;
+    FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+    FloatVector bestIdx = FloatVector.zero(S);
+    FloatVector best2 = best;
+    FloatVector bestIdx2 = bestIdx;
+    for (int c = 0; c < p.kPadded; c += GROUP) {
+      FloatVector a0 = FloatVector.broadcast(S, cn[c]);
+      FloatVector a1 = FloatVector.broadcast(S, cn[c + 1]);
+      FloatVector a2 = FloatVector.broadcast(S, cn[c + 2]);
+      FloatVector a3 = FloatVector.broadcast(S, cn[c + 3]);
+      FloatVector e0 = a0;
+      FloatVector e1 = a1;
+      FloatVector e2 = a2;
+      FloatVector e3 = a3;
+      int o0 = c * d;
+      for (int j = 0; j < d; j++) {
+        FloatVector xj = FloatVector.fromArray(S, data, base + j * L);
+        FloatVector yj = FloatVector.fromArray(S, data, base2 + j * L);
+        FloatVector m0 = FloatVector.broadcast(S, m2c[o0 + j]);
+        FloatVector m1 = FloatVector.broadcast(S, m2c[o0 + d + j]);
+        a0 = xj.fma(m0, a0);
+        e0 = yj.fma(m0, e0);
+        a1 = xj.fma(m1, a1);
+        e1 = yj.fma(m1, e1);
+        FloatVector m2 = FloatVector.broadcast(S, m2c[o0 + 2 * d + j]);
+        FloatVector m3 = FloatVector.broadcast(S, m2c[o0 + 3 * d + j]);
+        a2 = xj.fma(m2, a2);
+        e2 = yj.fma(m2, e2);
+        a3 = xj.fma(m3, a3);
+        e3 = yj.fma(m3, e3);
+      }
+      VectorMask<Float> m = a0.lt(best);
+      best = best.blend(a0, m);
+      bestIdx = bestIdx.blend(c, m);
+      m = a1.lt(best);
+      best = best.blend(a1, m);
+      bestIdx = bestIdx.blend(c + 1, m);
+      m = a2.lt(best);
+      best = best.blend(a2, m);
+      bestIdx = bestIdx.blend(c + 2, m);
+      m = a3.lt(best);
+      best = best.blend(a3, m);
+      bestIdx = bestIdx.blend(c + 3, m);
+      m = e0.lt(best2);
+      best2 = best2.blend(e0, m);
+      bestIdx2 = bestIdx2.blend(c, m);
+      m = e1.lt(best2);
+      best2 = best2.blend(e1, m);
+      bestIdx2 = bestIdx2.blend(c + 1, m);
+      m = e2.lt(best2);
+      best2 = best2.blend(e2, m);
+      bestIdx2 = bestIdx2.blend(c + 2, m);
+      m = e3.lt(best2);
+      best2 = best2.blend(e3, m);
+      bestIdx2 = bestIdx2.blend(c + 3, m);
+    }
+    best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
+    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+    best2.add(FloatVector.fromArray(S, norms, r0 + L)).max(0f).intoArray(dist, r0 + L);
+    ((IntVector) bestIdx2.convert(VectorOperators.F2I, 0)).intoArray(arg, r0 + L);
   }
 
   @Override
