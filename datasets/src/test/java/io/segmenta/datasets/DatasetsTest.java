@@ -1,0 +1,76 @@
+package io.segmenta.datasets;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DatasetsTest {
+
+  @ParameterizedTest
+  @EnumSource(Uef.class)
+  void uefSetsMatchTheirPublishedShapes(Uef set) {
+    double[][] x = set.points();
+    int expectedRows = switch (set) {
+      case S1, S2, S3, S4 -> 5000;
+      case A1 -> 3000;
+      case A2 -> 5250;
+      case A3 -> 7500;
+    };
+    assertEquals(expectedRows, x.length);
+    for (double[] r : x) assertEquals(2, r.length);
+    assertEquals(set.k(), set.centroids().length);
+    int[] labels = set.labels();
+    assertEquals(expectedRows, labels.length);
+    boolean[] seen = new boolean[set.k()];
+    for (int l : labels) {
+      assertTrue(l >= 0 && l < set.k(), "label out of range: " + l);
+      seen[l] = true;
+    }
+    for (boolean b : seen) assertTrue(b, "every ground-truth cluster has points");
+  }
+
+  @Test
+  void s1FirstPointIsTheFilesFirstLine() {
+    assertArrayEquals(new double[] {664159, 550946}, Uef.S1.points()[0]);
+    assertArrayEquals(new double[] {604328, 574379}, Uef.S1.centroids()[0]);
+  }
+
+  @Test
+  void blobsAreReproducibleAndCentredOnTheirCentres() {
+    Blobs a = Blobs.generate(200_003, 3, 4, 0.5, 10, 42);
+    Blobs b = Blobs.generate(200_003, 3, 4, 0.5, 10, 42);
+    assertArrayEquals(a.values(), b.values());
+    assertArrayEquals(a.labels(), b.labels());
+    assertFalse(java.util.Arrays.equals(a.values(), Blobs.generate(200_003, 3, 4, 0.5, 10, 43).values()));
+    // Per-cluster sample mean within 5 standard errors of the centre, sample std near 0.5.
+    double[][] sum = new double[4][3];
+    double[][] sq = new double[4][3];
+    int[] cnt = new int[4];
+    for (int i = 0; i < a.n(); i++) {
+      int c = a.labels()[i];
+      cnt[c]++;
+      for (int j = 0; j < 3; j++) {
+        double v = a.values()[i * 3 + j] - a.centers()[c][j];
+        sum[c][j] += v;
+        sq[c][j] += v * v;
+      }
+    }
+    for (int c = 0; c < 4; c++) {
+      assertTrue(cnt[c] > 40_000, "cluster sizes near n/k");
+      for (int j = 0; j < 3; j++) {
+        double mean = sum[c][j] / cnt[c];
+        double sd = Math.sqrt(sq[c][j] / cnt[c]);
+        assertEquals(0, mean, 5 * 0.5 / Math.sqrt(cnt[c]));
+        assertEquals(0.5, sd, 0.01);
+      }
+    }
+  }
+
+  @Test
+  void blobsRejectBadParameters() {
+    assertThrows(IllegalArgumentException.class, () -> Blobs.generate(0, 2, 2, 1, 1, 0));
+    assertThrows(IllegalArgumentException.class, () -> Blobs.generate(10, 2, 2, -1, 1, 0));
+  }
+}
