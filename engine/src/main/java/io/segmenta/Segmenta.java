@@ -11,7 +11,9 @@ import io.segmenta.kmeans.KMeans;
 import io.segmenta.kmeans.KMeansModel;
 import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.model.ModelFile;
 import io.segmenta.run.RunControl;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -47,6 +49,21 @@ public final class Segmenta implements AutoCloseable {
    */
   public static Segmenta open(EngineOptions options) {
     return new Segmenta(Backends.open(options.backend(), options.backendOptions()));
+  }
+
+  /** Writes {@code model} to {@code file} in the versioned model format, atomically. */
+  public static void saveModel(KMeansModel model, Path file) {
+    ModelFile.save(model, file);
+  }
+
+  /**
+   * Reads a model file written by {@link #saveModel}.
+   *
+   * @throws io.segmenta.model.ModelFormatException if the file is not a model, truncated, corrupt or
+   *     from a newer format version
+   */
+  public static KMeansModel loadModel(Path file) {
+    return ModelFile.load(file);
   }
 
   /** The backend in use. */

@@ -1,0 +1,43 @@
+package io.segmenta.data;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to read a feature table into a {@link Dataset}.
+ *
+ * @param format field separation; default {@link TextFormat#AUTO}
+ * @param header whether the first line holds column names: {@code null} (the default) detects it,
+ *     a first line with any non-numeric field being a header
+ * @param columns the feature columns, by name or by 1-based number; empty (the default) means every
+ *     column except the id and weight columns
+ * @param idColumn the column holding customer ids, or {@code null} (the default) to number rows
+ *     from 1
+ * @param weightColumn the column holding sample weights, or {@code null} (the default) for unit
+ *     weights
+ */
+public record TableOptions(TextFormat format, Boolean header, List<String> columns, String idColumn, String weightColumn) {
+
+  /** Auto format, detected header, all columns, no ids, no weights. */
+  public static final TableOptions DEFAULTS = new TableOptions(TextFormat.AUTO, null, List.of(), null, null);
+
+  public TableOptions {
+    Objects.requireNonNull(format, "format");
+    columns = columns == null ? List.of() : List.copyOf(columns);
+    for (String c : columns) {
+      if (c.isBlank()) throw new IllegalArgumentException("columns: a column name is blank");
+    }
+    if (idColumn != null && idColumn.isBlank()) idColumn = null;
+    if (weightColumn != null && weightColumn.isBlank()) weightColumn = null;
+  }
+
+  public TableOptions withFormat(TextFormat v) { return new TableOptions(v, header, columns, idColumn, weightColumn); }
+
+  public TableOptions withHeader(Boolean v) { return new TableOptions(format, v, columns, idColumn, weightColumn); }
+
+  public TableOptions withColumns(List<String> v) { return new TableOptions(format, header, v, idColumn, weightColumn); }
+
+  public TableOptions withIdColumn(String v) { return new TableOptions(format, header, columns, v, weightColumn); }
+
+  public TableOptions withWeightColumn(String v) { return new TableOptions(format, header, columns, idColumn, v); }
+}

@@ -1,0 +1,202 @@
+package io.segmenta.model;
+
+import io.segmenta.kmeans.Init;
+import io.segmenta.kmeans.KMeansModel;
+import io.segmenta.kmeans.KMeansParams;
+import io.segmenta.preprocess.FeatureScaling;
+import io.segmenta.preprocess.ScaleMethod;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * Saves and loads {@link KMeansModel}s in the versioned Segmenta model format ({@code .segm}),
+ * documented in {@code docs/model-format.md}.
+ *
+ * <p>A file is a fixed header (magic, format version, model kind, payload length), a payload, and a
+ * CRC-32 of the payload. Writes go to a temporary file in the same directory, are forced to disk,
+ * and are renamed over the target, so a reader sees the old file or the new one, never half of one.
+ * A reader checks everything before trusting the payload: a truncated, corrupt or newer file is a
+ * {@link ModelFormatException} that says which.
+ */
+public final class ModelFile {
+  /** "SEGMENTA" in ASCII. */
+  static final byte[] MAGIC = "SEGMENTA".getBytes(StandardCharsets.US_ASCII);
+  /** The format this build writes, and the newest it reads. */
+  public static final int FORMAT_VERSION = 1;
+  static final int KIND_KMEANS = 1;
+  static final int HEADER_BYTES = 8 + 4 + 4 + 8;
+
+  private ModelFile() {}
+
+  /** Writes {@code model} to {@code file} atomically, replacing any file there. */
+  public static void save(KMeansModel model, Path file) {
+    byte[] payload = payload(model);
+    CRC32 crc = new CRC32();
+    crc.update(payload);
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
+    header.put(MAGIC).putInt(FORMAT_VERSION).putInt(KIND_KMEANS).putLong(payload.length).flip();
+    ByteBuffer trailer = ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip();
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+      try {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          ch.write(new ByteBuffer[] {header, ByteBuffer.wrap(payload), trailer});
+          ch.force(true);
+        }
+        try {
+          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a model written by {@link #save}. */
+  public static KMeansModel load(Path file) {
+    byte[] all;
+    try {
+      all = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ModelFormatException(file + ": no such model file");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read model file " + file + ": " + e.getMessage(), e);
+    }
+    return decode(all, file.toString());
+  }
+
+  static KMeansModel decode(byte[] all, String where) {
+    if (all.length < MAGIC.length || !java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      throw new ModelFormatException(where + " is not a Segmenta model file (no SEGMENTA magic at the start)");
+    }
+    if (all.length < HEADER_BYTES) throw new ModelFormatException(where + " is truncated: the header is incomplete");
+    ByteBuffer h = ByteBuffer.wrap(all, MAGIC.length, HEADER_BYTES - MAGIC.length);
+    int version = h.getInt();
+    int kind = h.getInt();
+    long length = h.getLong();
+    if (version > FORMAT_VERSION || version < 1) {
+      throw new ModelFormatException(where + " has model format version " + version + "; this build reads versions 1 to "
+          + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer Segmenta)" : ""));
+    }
+    if (kind != KIND_KMEANS) throw new ModelFormatException(where + " holds a model of kind " + kind + ", not K-Means (1)");
+    if (length < 0 || length > all.length - HEADER_BYTES - 4L) {
+      throw new ModelFormatException(where + " is truncated: the header promises " + length + " payload bytes and a checksum, the file has "
+          + (all.length - HEADER_BYTES) + " bytes after the header");
+    }
+    if (length != all.length - HEADER_BYTES - 4L) {
+      throw new ModelFormatException(where + " has " + (all.length - HEADER_BYTES - 4L - length) + " unexpected bytes after the checksum");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(all, HEADER_BYTES, (int) length);
+    int stored = ByteBuffer.wrap(all, HEADER_BYTES + (int) length, 4).getInt();
+    if (stored != (int) crc.getValue()) {
+      throw new ModelFormatException(where + " is corrupt: the payload checksum does not match (CRC-32 stored "
+          + Integer.toHexString(stored) + ", computed " + Long.toHexString(crc.getValue()) + ")");
+    }
+    try {
+      return readPayload(new DataInputStream(new ByteArrayInputStream(all, HEADER_BYTES, (int) length)));
+    } catch (EOFException e) {
+      throw new ModelFormatException(where + " is corrupt: the payload ends early", e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ModelFormatException(where + " is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] payload(KMeansModel m) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      int d = m.d();
+      out.writeInt(m.k());
+      out.writeInt(d);
+      for (String c : m.columns()) out.writeUTF(c);
+      FeatureScaling s = m.scaling();
+      out.writeUTF(s.method().name());
+      for (double v : s.offset()) out.writeDouble(v);
+      for (double v : s.scale()) out.writeDouble(v);
+      for (double[] c : m.centroids()) for (double v : c) out.writeDouble(v);
+      out.writeDouble(m.inertia());
+      out.writeInt(m.iterations());
+      out.writeBoolean(m.converged());
+      out.writeLong(m.trainedRows());
+      KMeansParams p = m.params();
+      out.writeUTF(p.init().name());
+      out.writeInt(p.nInit());
+      out.writeInt(p.maxIter());
+      out.writeDouble(p.tol());
+      out.writeLong(p.seed());
+      out.writeUTF(p.scale().name());
+      double[][] init = p.initialCentroids();
+      out.writeBoolean(init != null);
+      if (init != null) {
+        out.writeInt(init[0].length);
+        for (double[] c : init) for (double v : c) out.writeDouble(v);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static KMeansModel readPayload(DataInputStream in) throws IOException {
+    int k = in.readInt();
+    int d = in.readInt();
+    if (k < 1 || d < 1 || (long) k * d > (1L << 28)) throw new IOException("implausible shape k=" + k + ", d=" + d);
+    List<String> columns = new ArrayList<>(d);
+    for (int j = 0; j < d; j++) columns.add(in.readUTF());
+    ScaleMethod method = ScaleMethod.valueOf(in.readUTF());
+    double[] offset = readDoubles(in, d);
+    double[] scale = readDoubles(in, d);
+    double[][] centroids = new double[k][];
+    for (int c = 0; c < k; c++) centroids[c] = readDoubles(in, d);
+    double inertia = in.readDouble();
+    int iterations = in.readInt();
+    boolean converged = in.readBoolean();
+    long trainedRows = in.readLong();
+    Init init = Init.valueOf(in.readUTF());
+    int nInit = in.readInt();
+    int maxIter = in.readInt();
+    double tol = in.readDouble();
+    long seed = in.readLong();
+    ScaleMethod scaleParam = ScaleMethod.valueOf(in.readUTF());
+    double[][] initial = null;
+    if (in.readBoolean()) {
+      int id = in.readInt();
+      initial = new double[k][];
+      for (int c = 0; c < k; c++) initial[c] = readDoubles(in, id);
+    }
+    if (in.available() != 0) throw new IOException(in.available() + " bytes left over after the model");
+    KMeansParams params = new KMeansParams(k, init, initial, nInit, maxIter, tol, seed, scaleParam);
+    return new KMeansModel(columns, centroids, new FeatureScaling(method, offset, scale), inertia, iterations, converged,
+        trainedRows, params);
+  }
+
+  private static double[] readDoubles(DataInputStream in, int n) throws IOException {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) v[i] = in.readDouble();
+    return v;
+  }
+}
