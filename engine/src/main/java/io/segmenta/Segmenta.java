@@ -11,6 +11,7 @@ import io.segmenta.kmeans.KMeans;
 import io.segmenta.kmeans.KMeansModel;
 import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.kmeans.Prediction;
 import io.segmenta.model.ModelFile;
 import io.segmenta.run.RunControl;
 import java.nio.file.Path;
@@ -86,13 +87,23 @@ public final class Segmenta implements AutoCloseable {
 
   /** The segment (0-based) of each row of {@code data}, after the model's scaling. */
   public int[] predict(KMeansModel model, Dataset data) {
+    return assign(model, data).labels();
+  }
+
+  /**
+   * Each row's segment and squared distance to its centroid, after the model's scaling; the same
+   * segments as {@link #predict}.
+   */
+  public Prediction assign(KMeansModel model, Dataset data) {
     Dataset x = prepare(model, data);
     int n = Math.toIntExact(x.rows());
     try (DeviceMatrix dm = backend.upload(x.matrix(), null); Assignments a = backend.newAssignments(n)) {
       backend.kmeansStep(dm, model.centroidsFlat(), model.k(), a, new KMeansStepResult(model.k(), model.d()));
       int[] labels = new int[n];
+      float[] dist = new float[n];
       a.copyLabels(0, labels, 0, n);
-      return labels;
+      a.copyDistances(0, dist, 0, n);
+      return new Prediction(labels, dist);
     }
   }
 

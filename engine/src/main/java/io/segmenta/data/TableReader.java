@@ -195,12 +195,16 @@ public final class TableReader {
       try {
         v = Double.parseDouble(s);
       } catch (NumberFormatException e) {
-        throw new InvalidInputException(where + ", line " + line + ", column '" + column + "': '" + abbreviate(s) + "' is not a number");
+        v = spelledNonFinite(s);
+        if (v == 0) {
+          String missing = MISSING.contains(s.toLowerCase(java.util.Locale.ROOT)) ? " (a missing-value marker)" : "";
+          throw new InvalidInputException(where + ", line " + line + ", column '" + column + "': '" + abbreviate(s) + "' is not a number" + missing);
+        }
       }
       float f = (float) v;
       if (!Float.isFinite(f)) {
         throw new InvalidInputException(where + ", line " + line + ", column '" + column + "': value " + abbreviate(s)
-            + (Double.isNaN(v) ? " is NaN" : " is not finite in float32") + "; NaN and infinite values are not allowed");
+            + (Double.isNaN(v) ? " is NaN" : Double.isInfinite(v) ? " is not finite" : " is not finite in float32 (beyond 3.4e38)") + "; NaN and infinite values are not allowed");
       }
       return f;
     }
@@ -225,6 +229,18 @@ public final class TableReader {
       in.count = 0;
       return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
     }
+  }
+
+  private static final java.util.Set<String> MISSING = java.util.Set.of("na", "n/a", "null", "none", "nil", "?", "-");
+
+  /** NaN or an infinity as pandas, R and spreadsheets spell them (which Java does not parse); 0 otherwise. */
+  private static double spelledNonFinite(String s) {
+    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+      case "nan", "-nan", "+nan", "#num!" -> Double.NaN;
+      case "inf", "+inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
+      case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+      default -> 0;
+    };
   }
 
   private static boolean looksLikeHeader(String[] fields) {

@@ -19,7 +19,7 @@ public enum TextFormat {
       case "csv" -> CSV;
       case "tsv", "tab" -> TSV;
       case "whitespace", "ws", "space" -> WHITESPACE;
-      default -> throw new IllegalArgumentException("unknown format '" + s + "': use auto, csv, tsv or whitespace");
+      default -> throw new io.segmenta.InvalidInputException("--format: unknown format '" + s + "': use auto, csv, tsv or whitespace");
     };
   }
 }

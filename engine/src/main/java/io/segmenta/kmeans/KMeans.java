@@ -64,7 +64,7 @@ public final class KMeans {
         SplittableRandom rng = root.split();
         control.checkCancelled();
         double[] init = switch (params.init()) {
-          case GIVEN -> flatten(params.initialCentroids());
+          case GIVEN -> flatten(scaled(scaling, params.initialCentroids()));
           case RANDOM -> randomInit(x, k, rng);
           case KMEANS_PLUS_PLUS -> kmeansPlusPlus(backend, dm, x, k, rng, control);
         };
@@ -343,5 +343,12 @@ public final class KMeans {
       }
     }
     return var / n / d;
+  }
+
+  /** Given centroids come in the input's units; the run clusters in the scaled space. */
+  private static double[][] scaled(FeatureScaling scaling, double[][] rows) {
+    double[][] out = new double[rows.length][];
+    for (int c = 0; c < rows.length; c++) out[c] = scaling.forward(rows[c]);
+    return out;
   }
 }

@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * @param k number of clusters; at least 1 and at most the number of distinct rows
  * @param init how to start; default {@link Init#KMEANS_PLUS_PLUS}
- * @param initialCentroids k rows of starting centroids in the (scaled) feature space; required
- *     with, and only with, {@link Init#GIVEN}
+ * @param initialCentroids k rows of starting centroids in the input's units (the run maps them
+ *     through the fitted scaling); required with, and only with, {@link Init#GIVEN}
  * @param nInit restarts, the lowest final inertia wins; default 0 = auto: 10 for
  *     {@link Init#RANDOM}, 1 otherwise (scikit-learn's {@code n_init='auto'})
  * @param maxIter Lloyd iterations per restart; default 300

@@ -127,6 +127,13 @@ public record FeatureScaling(ScaleMethod method, double[] offset, double[] scale
     return Dataset.of(HostMatrix.ofRowMajor(out, n, d), data.columns(), data.ids(), data.weights());
   }
 
+  /** Maps a point in the input's units into the scaled space. */
+  public double[] forward(double[] input) {
+    double[] r = new double[input.length];
+    for (int j = 0; j < r.length; j++) r[j] = (input[j] - offset[j]) / scale[j];
+    return r;
+  }
+
   /** Maps a point of the scaled space back to the input's units. */
   public double[] inverse(double[] scaled) {
     double[] r = new double[scaled.length];

@@ -77,6 +77,10 @@ class TableReaderTest {
     assertTrue(m.contains("line 3") && m.contains("column 'b'") && m.contains("NaN"), m);
     m = message(() -> TableReader.read(uncheck(() -> write("i.csv", "a,b\n1,Infinity\n")), TableOptions.DEFAULTS));
     assertTrue(m.contains("line 2") && m.contains("column 'b'") && m.contains("not finite"), m);
+    m = message(() -> TableReader.read(uncheck(() -> write("p.csv", "a,b\n1,-inf\n")), TableOptions.DEFAULTS));
+    assertTrue(m.contains("line 2") && m.contains("column 'b'") && m.contains("not finite"), m);
+    m = message(() -> TableReader.read(uncheck(() -> write("q.csv", "a,b\n1,NA\n")), TableOptions.DEFAULTS));
+    assertTrue(m.contains("line 2") && m.contains("missing-value marker"), m);
     m = message(() -> TableReader.read(uncheck(() -> write("o.csv", "a,b\n1,1e39\n")), TableOptions.DEFAULTS));
     assertTrue(m.contains("line 2") && m.contains("float32"), m);
   }

@@ -1,0 +1,156 @@
+package io.segmenta.cli;
+
+import io.segmenta.EngineOptions;
+import io.segmenta.InvalidInputException;
+import io.segmenta.Segmenta;
+import io.segmenta.data.Dataset;
+import io.segmenta.data.TableOptions;
+import io.segmenta.data.TableReader;
+import io.segmenta.kernels.BackendChoice;
+import io.segmenta.kmeans.Init;
+import io.segmenta.kmeans.KMeansParams;
+import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.preprocess.ScaleMethod;
+import io.segmenta.run.RunControl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code segment kmeans}: fit K-Means on a feature table and write the run's outputs. */
+@Command(name = "kmeans", mixinStandardHelpOptions = true, sortOptions = false,
+    header = "Fit K-Means to a feature table; write assignments, centroids, summary and model.",
+    description = {"Fits K-Means to a feature table and writes, under --out:",
+        "  assignments.csv  id,segment,distance for every row (segments count from 0; distance is Euclidean, in the clustering space)",
+        "  centroids.csv    segment,size,<columns...>: the centroids in the input's units",
+        "  summary.json     algorithm, k, n, d, inertia, iterations, converged, backend, device, seconds and more",
+        "  model.segm       the model, for 'segment predict' and Segmenta.loadModel (docs/model-format.md)"})
+final class KMeansCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin TableArgs table;
+
+  @Mixin Params params;
+
+  @Mixin RunArgs run;
+
+  static final class Params {
+    @Option(names = "--k", required = true, paramLabel = "K", description = "Number of segments (>= 1, at most the number of distinct rows).")
+    int k;
+
+    @Option(names = "--init", paramLabel = "INIT", defaultValue = "k-means++",
+        description = "k-means++ (greedy, 2 + ln k candidates), random, or a file of k starting centroids in the input's units (default: ${DEFAULT-VALUE}).")
+    String init;
+
+    @Option(names = "--n-init", paramLabel = "N", defaultValue = "0",
+        description = "Restarts; the lowest inertia wins (default: auto = 10 for random, 1 otherwise).")
+    int nInit;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "300", description = "Lloyd iterations per restart (default: ${DEFAULT-VALUE}).")
+    int maxIter;
+
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-4",
+        description = "Stop when the centroid shift is at most TOL times the mean column variance (default: ${DEFAULT-VALUE}).")
+    double tol;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--scale", paramLabel = "METHOD", defaultValue = "none",
+        description = "Column scaling before clustering: none, standard, minmax or robust (default: ${DEFAULT-VALUE}).")
+    String scale;
+  }
+
+  static final class RunArgs {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing; existing outputs are replaced).")
+    Path out;
+
+    @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto",
+        description = "auto, cpu, scalar, cuda or opencl (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: 0 = one per core).")
+    int threads;
+
+    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+        description = "Progress bars on stderr: auto (when stderr is a terminal), always or never (default: ${DEFAULT-VALUE}).")
+    String progress;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BackendChoice backend = Cli.backend(spec, run.backend);
+    if (run.threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + run.threads);
+    long t0 = System.nanoTime();
+    Dataset data;
+    try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
+      data = TableReader.read(table.input, table.options(List.of()), p::stepTo);
+      p.done();
+    }
+    double readSeconds = (System.nanoTime() - t0) / 1e9;
+
+    KMeansParams.Builder b = KMeansParams.builder(params.k).nInit(params.nInit).maxIter(params.maxIter).tol(params.tol)
+        .seed(params.seed).scale(ScaleMethod.parse(params.scale));
+    Init init = initMethod(params.init);
+    if (init == Init.GIVEN) b.initialCentroids(readCentroids(Path.of(params.init), params.k, data.cols()));
+    else b.init(init);
+    KMeansParams kp = b.build();
+
+    try (Segmenta engine = Segmenta.open(new EngineOptions(backend, run.threads))) {
+      KMeansResult result;
+      RunControl control;
+      try (Progress p = Progress.iterations("K-Means", kp.effectiveNInit(), kp.maxIter(), !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
+        control = new RunControl(p::onIteration);
+        Thread hook = new Thread(control::cancel, "segment-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+          result = engine.kmeans(data, kp, control);
+          p.done();
+        } finally {
+          try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+          } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the JVM is already exiting; the run was cancelled.
+          }
+        }
+      }
+      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), table.input, readSeconds);
+      spec.commandLine().getErr().printf("segment: %d rows, %d segments, inertia %.6g, %d iterations%s; outputs in %s%n",
+          data.rows(), kp.k(), result.model().inertia(), result.model().iterations(),
+          result.model().converged() ? "" : " (not converged: raise --max-iter)", run.out);
+    }
+    return SegmentCli.EXIT_OK;
+  }
+
+  private Init initMethod(String s) {
+    String v = s.strip();
+    try {
+      Init m = Init.parse(v);
+      if (m == Init.GIVEN) throw new ParameterException(spec.commandLine(), "--init: give a centroids file, not 'given'");
+      return m;
+    } catch (InvalidInputException e) {
+      if (Files.isRegularFile(Path.of(v))) return Init.GIVEN;
+      throw new ParameterException(spec.commandLine(), "--init: '" + v + "' is neither k-means++, random, nor an existing centroids file");
+    }
+  }
+
+  /** Starting centroids from a table: k rows of d numbers (a header is allowed and ignored). */
+  static double[][] readCentroids(Path file, int k, int d) {
+    Dataset c = TableReader.read(file, TableOptions.DEFAULTS);
+    if (c.cols() != d) {
+      throw new InvalidInputException("--init " + file + ": centroids have " + c.cols() + " columns, the data has " + d);
+    }
+    if (c.rows() != k) {
+      throw new InvalidInputException("--init " + file + ": " + c.rows() + " centroids for --k " + k);
+    }
+    double[][] out = new double[k][d];
+    for (int i = 0; i < k; i++) for (int j = 0; j < d; j++) out[i][j] = c.matrix().get(i, j);
+    return out;
+  }
+}

@@ -1,0 +1,59 @@
+package io.segmenta.cli;
+
+import io.segmenta.EngineOptions;
+import io.segmenta.Segmenta;
+import io.segmenta.data.Dataset;
+import io.segmenta.data.TableReader;
+import io.segmenta.kmeans.KMeansModel;
+import io.segmenta.kmeans.Prediction;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code segment predict}: assign new rows to a saved model's segments. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+    header = "Assign the rows of a feature table to the segments of a saved model.",
+    description = {"Assigns the rows of a feature table to the segments of a saved model and writes",
+        "id,segment,distance to --out. The model's columns are read by name unless --columns is given;",
+        "the model's scaling is applied first."})
+final class PredictCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model.segm written by 'segment kmeans'.")
+  Path model;
+
+  @Mixin TableArgs table;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output CSV: id,segment,distance.")
+  Path out;
+
+  @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto", description = "auto, cpu, scalar, cuda or opencl (default: ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: 0 = one per core).")
+  int threads;
+
+  @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
+      description = "Progress bars on stderr: auto (when stderr is a terminal), always or never (default: ${DEFAULT-VALUE}).")
+  String progress;
+
+  @Override
+  public Integer call() throws Exception {
+    KMeansModel m = Segmenta.loadModel(model);
+    Dataset data;
+    try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
+      data = TableReader.read(table.input, table.options(m.columns()), p::stepTo);
+      p.done();
+    }
+    try (Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
+      Prediction p = engine.assign(m, data);
+      RunOutputs.writeAssignments(out, data, p.labels(), p.squaredDistances());
+    }
+    spec.commandLine().getErr().printf("segment: %d rows assigned to %d segments; written to %s%n", data.rows(), m.k(), out);
+    return SegmentCli.EXIT_OK;
+  }
+}

@@ -1,0 +1,211 @@
+package io.segmenta.cli;
+
+import io.segmenta.Segmenta;
+import io.segmenta.data.Dataset;
+import io.segmenta.kernels.BackendInfo;
+import io.segmenta.kmeans.KMeansModel;
+import io.segmenta.kmeans.KMeansResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes a run's output files. Each file is written to a temporary name and renamed into place, and
+ * {@code summary.json} is written last: a directory with a summary holds a complete run.
+ */
+final class RunOutputs {
+  private RunOutputs() {}
+
+  static void writeKMeans(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds) {
+    long t0 = System.nanoTime();
+    KMeansModel m = r.model();
+    try {
+      Files.createDirectories(dir);
+      // An older summary would vouch for the files about to be replaced: remove it first.
+      Files.deleteIfExists(dir.resolve("summary.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
+    }
+    writeAssignments(dir.resolve("assignments.csv"), data, r.labels(), r.distances());
+    long[] sizes = new long[m.k()];
+    for (int l : r.labels()) sizes[l]++;
+    atomically(dir.resolve("centroids.csv"), w -> {
+      w.write("segment,size");
+      for (String c : m.columns()) w.write("," + csvField(c));
+      w.write("\n");
+      double[][] c = m.centroidsInInputUnits();
+      for (int s = 0; s < c.length; s++) {
+        w.write(s + "," + sizes[s]);
+        for (double v : c[s]) w.write("," + num(v));
+        w.write("\n");
+      }
+    });
+    Segmenta.saveModel(m, dir.resolve("model.segm"));
+    double writeSeconds = (System.nanoTime() - t0) / 1e9;
+
+    Json j = new Json();
+    j.field("algorithm", "kmeans");
+    j.field("k", m.k());
+    j.field("n", data.rows());
+    j.field("d", data.cols());
+    j.field("inertia", m.inertia());
+    j.field("inertia_space", m.scaling().isIdentity() ? "input units" : m.scaling().method().label() + "-scaled columns");
+    j.field("iterations", m.iterations());
+    j.field("converged", m.converged());
+    j.field("backend", backend.name());
+    j.field("device", backend.device());
+    j.field("threads", backend.threads());
+    j.field("seconds", r.seconds());
+    j.field("read_seconds", readSeconds);
+    j.field("write_seconds", writeSeconds);
+    j.field("input", input.toString());
+    j.strings("columns", m.columns());
+    j.field("weighted", data.weights() != null);
+    j.field("init", m.params().init().label());
+    j.field("n_init", m.params().effectiveNInit());
+    j.numbers("restart_inertias", r.restartInertias());
+    j.field("max_iter", m.params().maxIter());
+    j.field("tol", m.params().tol());
+    j.field("seed", m.params().seed());
+    j.field("scale", m.params().scale().label());
+    j.longs("segment_sizes", sizes);
+    j.field("created", Instant.now().toString());
+    j.field("java", Runtime.version().toString());
+    atomically(dir.resolve("summary.json"), w -> w.write(j.toString()));
+  }
+
+  /** {@code id,segment,distance}; distance is Euclidean, in the space the model clusters in. */
+  static void writeAssignments(Path file, Dataset data, int[] labels, float[] squaredDistances) {
+    atomically(file, w -> {
+      w.write("id,segment,distance\n");
+      StringBuilder sb = new StringBuilder(64);
+      for (int i = 0; i < labels.length; i++) {
+        sb.setLength(0);
+        sb.append(csvField(data.id(i))).append(',').append(labels[i]).append(',')
+            .append((float) Math.sqrt(Math.max(0f, squaredDistances[i]))).append('\n');
+        w.append(sb);
+      }
+    });
+  }
+
+  interface WriterBody {
+    void write(Writer w) throws IOException;
+  }
+
+  static void atomically(Path file, WriterBody body) {
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+      try {
+        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          body.write(w);
+        }
+        try {
+          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String csvField(String s) {
+    if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+    return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  /** Shortest text that reads back as the same double. */
+  static String num(double v) {
+    return Double.toString(v);
+  }
+
+  /** A flat JSON object, written by hand to keep the tool free of a JSON dependency. */
+  static final class Json {
+    private final StringBuilder sb = new StringBuilder("{\n");
+    private boolean first = true;
+
+    private void key(String k) {
+      if (!first) sb.append(",\n");
+      first = false;
+      sb.append("  ").append(quote(k)).append(": ");
+    }
+
+    void field(String k, String v) {
+      key(k);
+      sb.append(v == null ? "null" : quote(v));
+    }
+
+    void field(String k, long v) {
+      key(k);
+      sb.append(v);
+    }
+
+    void field(String k, boolean v) {
+      key(k);
+      sb.append(v);
+    }
+
+    void field(String k, double v) {
+      key(k);
+      sb.append(Double.isFinite(v) ? Double.toString(v) : "null");
+    }
+
+    void strings(String k, List<String> v) {
+      key(k);
+      sb.append('[');
+      for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ", ").append(quote(v.get(i)));
+      sb.append(']');
+    }
+
+    void numbers(String k, double[] v) {
+      key(k);
+      sb.append('[');
+      for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(Double.isFinite(v[i]) ? Double.toString(v[i]) : "null");
+      sb.append(']');
+    }
+
+    void longs(String k, long[] v) {
+      key(k);
+      sb.append('[');
+      for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(v[i]);
+      sb.append(']');
+    }
+
+    static String quote(String s) {
+      StringBuilder q = new StringBuilder(s.length() + 2).append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> q.append("\\\"");
+          case '\\' -> q.append("\\\\");
+          case '\n' -> q.append("\\n");
+          case '\r' -> q.append("\\r");
+          case '\t' -> q.append("\\t");
+          default -> {
+            if (c < 0x20) q.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            else q.append(c);
+          }
+        }
+      }
+      return q.append('"').toString();
+    }
+
+    @Override public String toString() {
+      return sb + "\n}\n";
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.segmenta.cli;
+
+import io.segmenta.InvalidInputException;
+import io.segmenta.kernels.BackendUnavailableException;
+import java.io.PrintWriter;
+import java.util.concurrent.CancellationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code segment} command line tool.
+ *
+ * <p>Exit codes: 0 success; 2 bad usage or bad input (the message names the parameter, file, line
+ * or column); 3 the requested backend cannot run here; 1 an unexpected failure; 130 cancelled
+ * (Ctrl-C).
+ */
+@Command(name = "segment", mixinStandardHelpOptions = true, versionProvider = SegmentCli.Version.class,
+    description = "Segments customers: K-Means on the CPU (Vector API) or, where present, a GPU.",
+    subcommands = {KMeansCommand.class, PredictCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        " 0:success",
+        " 1:unexpected failure (a bug: please report it with the stack trace)",
+        " 2:bad usage or bad input; the message names the parameter, file, line or column",
+        " 3:the requested backend cannot run on this machine",
+        "130:cancelled (Ctrl-C)"})
+public final class SegmentCli {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_BACKEND = 3;
+  public static final int EXIT_CANCELLED = 130;
+
+  public static void main(String[] args) {
+    // One line per log record ("INFO: auto: passed over cuda: ..."), not java.util.logging's two.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+    }
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the tool in-process and returns its exit code (what {@link #main} exits with). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cmd = commandLine(out, err);
+    return cmd.execute(args);
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cmd = new CommandLine(new SegmentCli());
+    cmd.setOut(out);
+    cmd.setErr(err);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("segment: " + ex.getMessage());
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+        c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+      }
+      return EXIT_USAGE;
+    });
+    cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+      Throwable t = ex;
+      if (t instanceof CommandLine.ParameterException pe) {
+        c.getErr().println("segment: " + pe.getMessage());
+        return EXIT_USAGE;
+      }
+      if (t instanceof InvalidInputException) {
+        c.getErr().println("segment: " + t.getMessage());
+        return EXIT_USAGE;
+      }
+      if (t instanceof BackendUnavailableException) {
+        c.getErr().println("segment: " + t.getMessage());
+        return EXIT_BACKEND;
+      }
+      if (t instanceof CancellationException) {
+        c.getErr().println("segment: cancelled");
+        return EXIT_CANCELLED;
+      }
+      c.getErr().println("segment: unexpected failure: " + t);
+      t.printStackTrace(c.getErr());
+      return EXIT_FAILURE;
+    });
+    return cmd;
+  }
+
+  /** The version from the jar's manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override public String[] getVersion() {
+      String v = SegmentCli.class.getPackage().getImplementationVersion();
+      return new String[] {"segment " + (v == null ? "(development build)" : v),
+          "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+    }
+  }
+}

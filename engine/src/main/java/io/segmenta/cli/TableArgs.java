@@ -1,0 +1,41 @@
+package io.segmenta.cli;
+
+import io.segmenta.data.TableOptions;
+import io.segmenta.data.TextFormat;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options that say how to read a feature table; shared by every command that reads one. */
+final class TableArgs {
+  @Option(names = "--input", required = true, paramLabel = "FILE",
+      description = "Feature table: CSV, TSV or whitespace-separated text, plain or gzipped.")
+  Path input;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+      description = "auto, csv, tsv or whitespace (default: ${DEFAULT-VALUE}: a comma in the first line means CSV, "
+          + "else a tab means TSV, else whitespace).")
+  String format;
+
+  @Option(names = "--header", negatable = true,
+      description = "Whether the first line holds column names (default: detected; a header has a non-numeric field). "
+          + "Without one, columns are named col1, col2, ...")
+  Boolean header;
+
+  @Option(names = "--columns", split = ",", paramLabel = "COL",
+      description = "Feature columns, by name or 1-based number, comma-separated (default: every column except the id and weight columns).")
+  List<String> columns;
+
+  @Option(names = "--id-column", paramLabel = "COL",
+      description = "Column of customer ids, written to the outputs (default: rows are numbered from 1).")
+  String idColumn;
+
+  @Option(names = "--weight-column", paramLabel = "COL",
+      description = "Column of non-negative sample weights (default: every row weighs 1).")
+  String weightColumn;
+
+  TableOptions options(List<String> defaultColumns) {
+    List<String> cols = columns == null || columns.isEmpty() ? defaultColumns : columns;
+    return new TableOptions(TextFormat.parse(format), header, cols, idColumn, weightColumn);
+  }
+}

@@ -1,0 +1,193 @@
+package io.segmenta.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.segmenta.Segmenta;
+import io.segmenta.kmeans.KMeansModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SegmentCliTest {
+  static final Path MALL = Path.of("..", "datasets", "mall-customers", "Mall_Customers.csv");
+
+  @TempDir Path dir;
+
+  record Outcome(int code, String out, String err) {}
+
+  static Outcome run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = SegmentCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  private Outcome kmeans(Path input, String... extra) {
+    List<String> a = new ArrayList<>(List.of("kmeans", "--input", input.toString(), "--out", dir.resolve("out").toString(), "--progress", "never"));
+    a.addAll(Arrays.asList(extra));
+    return run(a.toArray(String[]::new));
+  }
+
+  /** The README's main job. The five Mall Customers segments are a widely published answer. */
+  @Test
+  void mainJobOnMallCustomersFindsThePublishedFiveSegments() throws IOException {
+    Path out = dir.resolve("mall");
+    Outcome o = run("kmeans", "--input", MALL.toString(), "--id-column", "CustomerID",
+        "--columns", "Annual Income (k$),Spending Score (1-100)", "--k", "5", "--n-init", "10", "--seed", "1",
+        "--scale", "standard", "--out", out.toString(), "--progress", "never");
+    assertEquals(0, o.code(), o.err());
+
+    List<String> centroids = Files.readAllLines(out.resolve("centroids.csv"));
+    assertEquals("segment,size,Annual Income (k$),Spending Score (1-100)", centroids.get(0));
+    // (income, score, size) of the published solution, in any order.
+    double[][] expected = {{55.30, 49.52, 81}, {86.54, 82.13, 39}, {25.73, 79.36, 22}, {88.20, 17.11, 35}, {26.30, 20.91, 23}};
+    boolean[] matched = new boolean[5];
+    for (String line : centroids.subList(1, centroids.size())) {
+      String[] f = line.split(",");
+      double inc = Double.parseDouble(f[2]), score = Double.parseDouble(f[3]);
+      long size = Long.parseLong(f[1]);
+      for (int e = 0; e < 5; e++) {
+        if (Math.abs(expected[e][0] - inc) < 0.01 && Math.abs(expected[e][1] - score) < 0.01 && expected[e][2] == size) matched[e] = true;
+      }
+    }
+    for (int e = 0; e < 5; e++) assertTrue(matched[e], "published centroid " + Arrays.toString(expected[e]) + " in " + centroids);
+
+    List<String> asg = Files.readAllLines(out.resolve("assignments.csv"));
+    assertEquals("id,segment,distance", asg.get(0));
+    assertEquals(201, asg.size());
+    assertTrue(asg.get(1).startsWith("0001,"), asg.get(1));
+
+    String summary = Files.readString(out.resolve("summary.json"));
+    for (String field : List.of("algorithm", "k", "n", "d", "inertia", "iterations", "converged", "backend", "device", "seconds")) {
+      assertTrue(summary.contains("\"" + field + "\": "), "summary has " + field + ": " + summary);
+    }
+    assertTrue(summary.contains("\"k\": 5,") && summary.contains("\"n\": 200,") && summary.contains("\"d\": 2,"), summary);
+
+    KMeansModel m = Segmenta.loadModel(out.resolve("model.segm"));
+    assertEquals(List.of("Annual Income (k$)", "Spending Score (1-100)"), m.columns());
+
+    // predict with the saved model gives the training assignments back.
+    Path pred = dir.resolve("pred.csv");
+    Outcome p = run("predict", "--model", out.resolve("model.segm").toString(), "--input", MALL.toString(),
+        "--id-column", "CustomerID", "--out", pred.toString(), "--progress", "never");
+    assertEquals(0, p.code(), p.err());
+    List<String> predicted = Files.readAllLines(pred);
+    assertEquals(asg.size(), predicted.size());
+    for (int i = 0; i < asg.size(); i++) {
+      String[] a = asg.get(i).split(","), b = predicted.get(i).split(",");
+      assertEquals(a[0], b[0]);
+      assertEquals(a[1], b[1], "row " + i);
+    }
+  }
+
+  @Test
+  void givenInitialCentroidsFileAndWeights() throws IOException {
+    Path data = write("d.csv", "id,x,y,w\n1,0,0,1\n2,0,1,1\n3,10,10,2\n4,10,11,0\n");
+    Path init = write("init.csv", "x,y\n0,0\n10,10\n");
+    Outcome o = kmeans(data, "--id-column", "id", "--weight-column", "w", "--columns", "x,y", "--k", "2", "--init", init.toString());
+    assertEquals(0, o.code(), o.err());
+    List<String> c = Files.readAllLines(dir.resolve("out/centroids.csv"));
+    assertEquals("0,2,0.0,0.5", c.get(1));
+    assertEquals("1,2,10.0,10.0", c.get(2)); // row 4 has weight 0
+    Path badInit = write("bad.csv", "x,y\n0,0\n");
+    Outcome b = kmeans(data, "--columns", "x,y", "--k", "2", "--init", badInit.toString());
+    assertEquals(2, b.code());
+    assertTrue(b.err().contains("1 centroids for --k 2"), b.err());
+  }
+
+  @Test
+  void progressBarsDrawOnStderrWhenAsked() throws IOException {
+    Path data = write("p.csv", "x\n1\n2\n3\n10\n11\n12\n");
+    Outcome o = run("kmeans", "--input", data.toString(), "--k", "2", "--out", dir.resolve("o").toString(), "--progress", "always");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("K-Means") && o.err().contains("100%"), o.err());
+  }
+
+  private void assertBadInput(Outcome o, String... fragments) {
+    assertEquals(2, o.code(), o.err());
+    for (String f : fragments) assertTrue(o.err().contains(f), "'" + f + "' in: " + o.err());
+  }
+
+  @Test
+  void nanAndInfinityExitTwoNamingLineAndColumn() throws IOException {
+    assertBadInput(kmeans(write("n.csv", "a,b\n1,2\n3,nan\n"), "--k", "1"), "line 3", "column 'b'", "NaN");
+    assertBadInput(kmeans(write("i.csv", "a,b\n1,-Infinity\n2,2\n"), "--k", "1"), "line 2", "column 'b'", "not finite");
+  }
+
+  @Test
+  void emptyFileAndHeaderOnlyExitTwo() throws IOException {
+    assertBadInput(kmeans(write("e.csv", ""), "--k", "1"), "is empty");
+    assertBadInput(kmeans(write("h.csv", "a,b\n"), "--k", "1"), "header but no data rows");
+  }
+
+  @Test
+  void raggedRowsAndNonNumericCellsExitTwo() throws IOException {
+    assertBadInput(kmeans(write("r.csv", "a,b\n1,2\n3,4,5\n"), "--k", "1"), "line 3", "3 fields", "ragged");
+    assertBadInput(kmeans(write("x.csv", "a,b\n1,2\n3,four\n"), "--k", "1"), "line 3", "column 'b'", "'four' is not a number");
+  }
+
+  @Test
+  void unknownColumnExitsTwoListingTheColumns() throws IOException {
+    Path p = write("u.csv", "a,b\n1,2\n3,4\n");
+    assertBadInput(kmeans(p, "--k", "1", "--columns", "a,c"), "column 'c' not found", "a, b");
+    assertBadInput(kmeans(p, "--k", "1", "--id-column", "customer"), "id column 'customer' not found");
+  }
+
+  @Test
+  void badKExitsTwoNamingK() throws IOException {
+    Path p = write("k.csv", "a\n1\n1\n2\n");
+    assertBadInput(kmeans(p, "--k", "0"), "k must be >= 1");
+    assertBadInput(kmeans(p, "--k", "3"), "k = 3", "distinct rows", "(2)");
+  }
+
+  @Test
+  void negativeWeightExitsTwo() throws IOException {
+    assertBadInput(kmeans(write("w.csv", "a,w\n1,1\n2,-1\n"), "--k", "1", "--weight-column", "w"), "line 3", "column 'w'", "negative");
+  }
+
+  @Test
+  void badUsageExitsTwo() throws IOException {
+    Path p = write("ok.csv", "a\n1\n2\n");
+    assertBadInput(run("kmeans", "--input", p.toString(), "--out", dir.toString()), "--k");
+    assertBadInput(kmeans(p, "--k", "two"), "--k");
+    assertBadInput(kmeans(p, "--k", "1", "--backend", "tpu"), "--backend", "tpu");
+    assertBadInput(kmeans(p, "--k", "1", "--scale", "log"), "--scale");
+    assertBadInput(kmeans(p, "--k", "1", "--init", "kmeans||"), "--init");
+    assertBadInput(kmeans(p, "--k", "1", "--max-iter", "0"), "max-iter");
+    assertBadInput(kmeans(p, "--k", "1", "--tol", "-1"), "tol");
+    assertBadInput(kmeans(p, "--k", "1", "--progress", "sometimes"), "--progress");
+    assertBadInput(kmeans(dir.resolve("missing.csv"), "--k", "1"), "no such file");
+    assertBadInput(kmeans(p, "--k", "1", "--bogus"), "--bogus");
+    assertBadInput(run("predict", "--model", p.toString(), "--input", p.toString(), "--out", dir.resolve("x.csv").toString()),
+        "not a Segmenta model file");
+  }
+
+  @Test
+  void unavailableBackendExitsThreeWithAReason() throws IOException {
+    Path p = write("ok.csv", "a\n1\n2\n");
+    Outcome o = kmeans(p, "--k", "1", "--backend", "cuda");
+    assertEquals(3, o.code(), o.err());
+    assertTrue(o.err().toLowerCase().contains("cuda"), o.err());
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    Outcome h = run("kmeans", "--help");
+    assertEquals(0, h.code());
+    assertTrue(h.out().contains("--n-init") && h.out().contains("summary.json"), h.out());
+    assertEquals(0, run("--version").code());
+  }
+}
