@@ -27,10 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "kmeans", mixinStandardHelpOptions = true, sortOptions = false,
     header = "Fit K-Means to a feature table; write assignments, centroids, summary and model.",
     description = {"Fits K-Means to a feature table and writes, under --out:",
-        "  assignments.csv  id,segment,distance for every row (segments count from 0; distance is Euclidean, in the clustering space)",
+        "  assignments.csv  id,segment,distance for every row (segments from 0; Euclidean distance in the clustering space)",
         "  centroids.csv    segment,size,<columns...>: the centroids in the input's units",
-        "  summary.json     algorithm, k, n, d, inertia, iterations, converged, backend, device, seconds and more",
-        "  model.segm       the model, for 'segment predict' and Segmenta.loadModel (docs/model-format.md)"})
+        "  summary.json     algorithm, k, n, d, inertia, iterations, converged, backend, device, seconds, ...",
+        "  model.segm       the model, for 'segment predict' and Segmenta.loadModel (docs/model-format.md)"},
+    usageHelpWidth = 120)
 final class KMeansCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -17,9 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code segment predict}: assign new rows to a saved model's segments. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
     header = "Assign the rows of a feature table to the segments of a saved model.",
-    description = {"Assigns the rows of a feature table to the segments of a saved model and writes",
-        "id,segment,distance to --out. The model's columns are read by name unless --columns is given;",
-        "the model's scaling is applied first."})
+    description = {"Writes id,segment,distance for every row to --out. The model's columns are read by name",
+        "unless --columns is given, and the model's scaling is applied first."}, usageHelpWidth = 110)
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,0 +1,47 @@
+package io.segmenta.bench;
+
+import io.segmenta.kernels.JvmFlags;
+import java.util.Arrays;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Entry point of {@code benchmarks.jar}.
+ *
+ * <pre>
+ *   java @kernels/target/classes/segmenta-jvm.args -jar benchmarks/target/benchmarks.jar jmh [JMH options]
+ *   java @kernels/target/classes/segmenta-jvm.args -jar benchmarks/target/benchmarks.jar peers [--help]
+ * </pre>
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+      System.out.println("usage: BenchMain jmh [JMH options, e.g. KMeansStep -p threads=1]");
+      System.out.println("       BenchMain peers [--help]");
+      return;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "jmh" -> jmh(rest);
+      case "peers" -> System.exit(PeersRunner.main(rest));
+      default -> {
+        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh or peers");
+        System.exit(2);
+      }
+    }
+  }
+
+  /** JMH with the project's JVM flags appended to every fork, whatever the command line says. */
+  static void jmh(String[] args) throws RunnerException, CommandLineOptionException {
+    CommandLineOptions cli = new CommandLineOptions(args);
+    OptionsBuilder b = new OptionsBuilder();
+    b.parent(cli);
+    b.jvmArgsAppend(JvmFlags.all().toArray(String[]::new));
+    new Runner(b.build()).run();
+  }
+}

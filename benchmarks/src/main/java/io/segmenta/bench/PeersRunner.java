@@ -1,0 +1,344 @@
+package io.segmenta.bench;
+
+import io.segmenta.EngineOptions;
+import io.segmenta.Segmenta;
+import io.segmenta.data.Dataset;
+import io.segmenta.datasets.Blobs;
+import io.segmenta.kernels.BackendChoice;
+import io.segmenta.kmeans.KMeansParams;
+import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.run.RunControl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * Full Lloyd iterations side by side with scikit-learn, same data, same initial centroids, a fixed
+ * number of iterations (tol 0), on each thread count. Each contender's final centroids are scored
+ * with one float64 inertia computed here, so agreement is checked independently of either
+ * implementation's own inertia.
+ */
+public final class PeersRunner {
+  private PeersRunner() {}
+
+  record Config(int n, int d, int k, int iters, int[] threads, long seed, int repeats, Path out, Path work) {}
+
+  /** One contender on one thread count. */
+  record Row(String contender, int threads, double secondsPerIter, double iterSecondsPerIter, int iterations,
+             double inertia64, String note) {}
+
+  static int main(String[] args) throws Exception {
+    Config c;
+    try {
+      c = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("peers: " + e.getMessage());
+      return 2;
+    }
+    if (c == null) return 0;
+    run(c);
+    return 0;
+  }
+
+  static Config parse(String[] args) {
+    int n = 1_000_000, d = 16, k = 32, iters = 20, repeats = 3;
+    int[] threads = {1, 2};
+    long seed = 7;
+    Path out = Path.of("benchmarks", "results", "peers-latest.md");
+    Path work = Path.of("benchmarks", "work");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.println("""
+            usage: peers [--n 1000000] [--d 16] [--k 32] [--iters 20] [--threads 1,2] [--seed 7] [--repeats 3]
+                         [--out benchmarks/results/peers-latest.md] [--work benchmarks/work]
+            Gaussian blobs (std 1, centres in [-10, 10]^d), the same k initial centroids (distinct rows chosen by the
+            seed) for every contender, --iters Lloyd iterations with tol 0. Prints a Markdown table and writes it to --out.""");
+        return null;
+      }
+      if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+      String v = args[++i];
+      try {
+        switch (a) {
+          case "--n" -> n = Integer.parseInt(v);
+          case "--d" -> d = Integer.parseInt(v);
+          case "--k" -> k = Integer.parseInt(v);
+          case "--iters" -> iters = Integer.parseInt(v);
+          case "--repeats" -> repeats = Integer.parseInt(v);
+          case "--seed" -> seed = Long.parseLong(v);
+          case "--threads" -> threads = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.strip())).toArray();
+          case "--out" -> out = Path.of(v);
+          case "--work" -> work = Path.of(v);
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(a + ": not a number: " + v);
+      }
+    }
+    if (n < 1 || d < 1 || k < 1 || k > n || iters < 1 || repeats < 1 || threads.length == 0) {
+      throw new IllegalArgumentException("need n, d, k, iters, repeats >= 1, k <= n and at least one thread count");
+    }
+    return new Config(n, d, k, iters, threads, seed, repeats, out, work);
+  }
+
+  static void run(Config c) throws Exception {
+    long t0 = System.nanoTime();
+    Blobs blobs = Blobs.generate(c.n(), c.d(), c.k(), 1.0, 10.0, c.seed());
+    double genSeconds = (System.nanoTime() - t0) / 1e9;
+    double[][] init = initialCentroids(blobs.values(), c.n(), c.d(), c.k(), c.seed());
+    Dataset data = Dataset.ofRowMajor(blobs.values(), c.n(), c.d());
+    List<Row> rows = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    String device = null;
+
+    double warmupSeconds = 0;
+    for (int t : c.threads()) {
+      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.CPU, t))) {
+        device = engine.backend().device();
+        KMeansParams p = KMeansParams.builder(c.k()).initialCentroids(init).maxIter(c.iters()).tol(0).build();
+        long w = System.nanoTime();
+        engine.kmeans(data, p); // JIT warm-up: the first fit compiles the kernels
+        warmupSeconds = Math.max(warmupSeconds, (System.nanoTime() - w) / 1e9);
+        double[] wall = new double[c.repeats()];
+        double[] iterOnly = new double[c.repeats()];
+        KMeansResult last = null;
+        for (int r = 0; r < c.repeats(); r++) {
+          double[] sum = {0};
+          long s = System.nanoTime();
+          last = engine.kmeans(data, p, new RunControl(stats -> sum[0] += stats.seconds()));
+          wall[r] = (System.nanoTime() - s) / 1e9;
+          iterOnly[r] = sum[0];
+        }
+        int it = last.model().iterations();
+        rows.add(new Row("Segmenta (" + engine.backend().name() + ")", t, median(wall) / it, median(iterOnly) / it, it,
+            inertia64(blobs.values(), c.n(), c.d(), last.model().centroids()), ""));
+      }
+    }
+
+    Python py = Python.find();
+    String sklearnVersion = null;
+    if (py == null) {
+      notes.add("scikit-learn: not run: no python3 with scikit-learn, numpy and threadpoolctl found (install Debian's python3-sklearn)");
+    } else {
+      Files.createDirectories(c.work());
+      Path dataFile = c.work().resolve("blobs-" + c.n() + "x" + c.d() + "-k" + c.k() + "-s" + c.seed() + ".f32");
+      Path initFile = c.work().resolve("init-" + c.n() + "x" + c.d() + "-k" + c.k() + "-s" + c.seed() + ".f64");
+      writeFloats(dataFile, blobs.values());
+      writeDoubles(initFile, init);
+      for (int t : c.threads()) {
+        String json = py.run(c.work(), t, "benchmarks/python/sklearn_lloyd.py", "--data", dataFile.toString(), "--init", initFile.toString(),
+            "--n", "" + c.n(), "--d", "" + c.d(), "--k", "" + c.k(), "--iters", "" + c.iters(), "--threads", "" + t,
+            "--repeats", "" + c.repeats());
+        sklearnVersion = Json.string(json, "sklearn_version");
+        int it = (int) Json.number(json, "n_iter");
+        double fit = Json.number(json, "fit_seconds_median");
+        double[][] centroids = Json.matrix(json, "centroids", c.k(), c.d());
+        rows.add(new Row("scikit-learn " + sklearnVersion + " (lloyd, float32)", t, fit / it, Double.NaN, it,
+            inertia64(blobs.values(), c.n(), c.d(), centroids), ""));
+      }
+    }
+
+    String table = markdown(c, rows, notes, device, sklearnVersion, genSeconds, warmupSeconds, String.join(" ", commandLine(c)));
+    System.out.println(table);
+    Path parent = c.out().toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Files.writeString(c.out(), table, StandardCharsets.UTF_8);
+    System.err.println("peers: written to " + c.out());
+  }
+
+  static String[] commandLine(Config c) {
+    return new String[] {"benchmarks/run-peers.sh", "--n", "" + c.n(), "--d", "" + c.d(), "--k", "" + c.k(), "--iters", "" + c.iters(),
+        "--threads", Arrays.stream(c.threads()).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElse(""),
+        "--seed", "" + c.seed(), "--repeats", "" + c.repeats()};
+  }
+
+  static String markdown(Config c, List<Row> rows, List<String> notes, String device, String sklearnVersion,
+                         double genSeconds, double warmupSeconds, String command) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("### K-Means (Lloyd), n=").append(c.n()).append(", d=").append(c.d()).append(", k=").append(c.k())
+        .append(", ").append(c.iters()).append(" iterations, tol 0, same initial centroids\n\n");
+    sb.append("- date: ").append(LocalDate.now()).append('\n');
+    sb.append("- machine: ").append(Machine.cpu()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
+        .append(device).append('\n');
+    sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(Runtime.version()).append('\n');
+    if (sklearnVersion != null) sb.append("- scikit-learn ").append(sklearnVersion).append(" (Debian python3-sklearn)\n");
+    sb.append("- command: `").append(command).append("`\n");
+    sb.append(String.format(Locale.ROOT, "- phases: data generation %.2f s; engine JIT warm-up fit %.2f s (not timed below); "
+        + "timed: median of %d fits per row%n", genSeconds, warmupSeconds, c.repeats()));
+    sb.append("- s/iter = whole fit wall time / iterations (upload or input checks included); \"iterations only\" leaves out the "
+        + "engine's upload. Inertia = float64 sum of squared distances of the data to each contender's final centroids, "
+        + "computed by the runner.\n\n");
+    double base = Double.NaN;
+    double baseInertia = Double.NaN;
+    sb.append("| contender | threads | s/iter (fit) | s/iter (iterations only) | iterations | inertia (float64) | rel. diff vs Segmenta | Segmenta speed-up |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      Row engineRow = rows.stream().filter(x -> x.contender().startsWith("Segmenta") && x.threads() == r.threads()).findFirst().orElse(null);
+      base = engineRow == null ? Double.NaN : engineRow.secondsPerIter();
+      baseInertia = engineRow == null ? Double.NaN : engineRow.inertia64();
+      boolean isEngine = r == engineRow;
+      sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %s | %d | %.9e | %s | %s |%n", r.contender(), r.threads(),
+          r.secondsPerIter(), Double.isNaN(r.iterSecondsPerIter()) ? "-" : String.format(Locale.ROOT, "%.4f", r.iterSecondsPerIter()),
+          r.iterations(), r.inertia64(),
+          isEngine ? "-" : String.format(Locale.ROOT, "%.1e", Math.abs(r.inertia64() - baseInertia) / baseInertia),
+          isEngine ? "-" : String.format(Locale.ROOT, "%.2fx", r.secondsPerIter() / base)));
+    }
+    for (String note : notes) sb.append("\n- ").append(note);
+    sb.append('\n');
+    return sb.toString();
+  }
+
+  /** k distinct rows chosen by a seeded partial Fisher-Yates shuffle, as float64. */
+  static double[][] initialCentroids(float[] x, int n, int d, int k, long seed) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    int[] idx = IntStream.range(0, n).toArray();
+    double[][] c = new double[k][d];
+    for (int i = 0; i < k; i++) {
+      int j = i + r.nextInt(n - i);
+      int tmp = idx[i];
+      idx[i] = idx[j];
+      idx[j] = tmp;
+      for (int t = 0; t < d; t++) c[i][t] = x[idx[i] * d + t];
+    }
+    return c;
+  }
+
+  /** Sum over rows of the squared distance to the nearest centroid, all in float64. */
+  static double inertia64(float[] x, int n, int d, double[][] centroids) {
+    return IntStream.range(0, n).parallel().mapToDouble(i -> {
+      double best = Double.POSITIVE_INFINITY;
+      for (double[] c : centroids) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          double diff = x[i * d + j] - c[j];
+          s += diff * diff;
+        }
+        if (s < best) best = s;
+      }
+      return best;
+    }).sum();
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  static void writeFloats(Path file, float[] v) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (b.hasRemaining()) ch.write(b);
+    }
+  }
+
+  static void writeDoubles(Path file, double[][] m) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(m.length * m[0].length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (double[] row : m) for (double v : row) b.putDouble(v);
+    b.flip();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (b.hasRemaining()) ch.write(b);
+    }
+  }
+
+  /** A python3 that imports scikit-learn, numpy and threadpoolctl. */
+  record Python(String exe) {
+    static Python find() {
+      for (String exe : List.of("python3", "/usr/bin/python3")) {
+        try {
+          Process p = new ProcessBuilder(exe, "-c", "import sklearn, numpy, threadpoolctl").redirectErrorStream(true).start();
+          p.getInputStream().readAllBytes();
+          if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return new Python(exe);
+        } catch (IOException e) {
+          // not this one
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+      return null;
+    }
+
+    String run(Path work, int threads, String... args) throws IOException, InterruptedException {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(exe);
+      cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+      // OpenMP and BLAS read these at start; threadpoolctl in the script limits them again.
+      for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) pb.environment().put(v, "" + threads);
+      Process p = pb.start();
+      String out;
+      try (InputStream in = p.getInputStream()) {
+        out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (p.waitFor() != 0) throw new IOException(exe + " " + String.join(" ", args) + " failed with exit code " + p.exitValue());
+      return out;
+    }
+  }
+
+  /** Just enough JSON reading for the script's flat output. */
+  static final class Json {
+    private Json() {}
+
+    static String string(String json, String key) {
+      Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":\\s*\"([^\"]*)\"").matcher(json);
+      if (!m.find()) throw new IllegalStateException("no '" + key + "' in " + json);
+      return m.group(1);
+    }
+
+    static double number(String json, String key) {
+      Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\":\\s*([-+0-9.eE]+)").matcher(json);
+      if (!m.find()) throw new IllegalStateException("no '" + key + "' in " + json);
+      return Double.parseDouble(m.group(1));
+    }
+
+    static double[][] matrix(String json, String key, int rows, int cols) {
+      int at = json.indexOf("\"" + key + "\"");
+      if (at < 0) throw new IllegalStateException("no '" + key + "' in output");
+      Matcher m = Pattern.compile("[-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?").matcher(json);
+      m.region(json.indexOf('[', at), json.length());
+      double[][] out = new double[rows][cols];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          if (!m.find()) throw new IllegalStateException("'" + key + "' has fewer than " + rows + " x " + cols + " numbers");
+          out[i][j] = Double.parseDouble(m.group());
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The CPU model, for the results header. */
+  static final class Machine {
+    private Machine() {}
+
+    static String cpu() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+          if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // not Linux
+      }
+      return System.getProperty("os.arch");
+    }
+  }
+}
