@@ -323,4 +323,20 @@ class KMeansTest {
     for (int i = 0; i < c.length; i++) System.arraycopy(c[i], 0, f, i * c[0].length, c[0].length);
     return f;
   }
+
+  @Test
+  void givenCentroidsAreInInputUnitsUnderScaling() {
+    // Two tight groups at (0, 1000) and (10, 3000); standard scaling changes both columns' units.
+    float[][] rows = new float[40][];
+    for (int i = 0; i < 40; i++) rows[i] = i < 20 ? new float[] {i * 0.01f, 1000 + i} : new float[] {10 + i * 0.01f, 3000 + i};
+    double[][] init = {{0, 1000}, {10, 3000}};
+    KMeansResult r = engine.kmeans(Dataset.of(rows),
+        KMeansParams.builder(2).initialCentroids(init).scale(io.segmenta.preprocess.ScaleMethod.STANDARD).build());
+    double[][] c = r.model().centroidsInInputUnits();
+    assertEquals(0.095, c[0][0], 1e-4);
+    assertEquals(1009.5, c[0][1], 1e-3);
+    assertEquals(10.295, c[1][0], 1e-4);
+    assertEquals(3029.5, c[1][1], 1e-3);
+    assertTrue(r.model().iterations() <= 2, "starts at the answer, so it converges at once: " + r.model().iterations());
+  }
 }
