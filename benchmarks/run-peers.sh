@@ -9,7 +9,7 @@ jar=$root/benchmarks/target/benchmarks.jar
 flags=$root/kernels/target/classes/segmenta-jvm.args
 if [ ! -f "$jar" ] || [ ! -f "$flags" ] || [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "run-peers: building $jar ..." >&2
-  "$root/mvnw" -B -q -DskipTests -pl benchmarks -am package >&2
+  "$root/mvnw" -B -q -Dstyle.color=never -DskipTests -pl benchmarks -am package >&2
 fi
 cd "$root"
 exec "$JAVA_HOME/bin/java" "@$flags" -Xmx8g -jar "$jar" peers "$@"
