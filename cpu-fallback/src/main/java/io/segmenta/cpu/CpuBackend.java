@@ -72,7 +72,7 @@ public final class CpuBackend implements ComputeBackend {
       }
     }
     int d = x.cols();
-    double[] mean = kernels.centres() ? columnMeans(x) : new double[d];
+    double[] mean = kernels.centres() ? x.columnMeans() : new double[d];
     int nChunks = Math.toIntExact((x.rows() + CHUNK_ROWS - 1) / CHUNK_ROWS);
     CpuChunk[] chunks = new CpuChunk[nChunks];
     runAll(nChunks, i -> {
@@ -86,19 +86,6 @@ public final class CpuBackend implements ComputeBackend {
       chunks[i] = kernels.pack(x, from, rows, mean, w);
     });
     return new CpuMatrix(this, chunks, x.rows(), d, mean, weights != null);
-  }
-
-  /** Column means in float64, in a fixed order (used to centre the data against cancellation). */
-  private static double[] columnMeans(HostMatrix x) {
-    int d = x.cols();
-    double[] sum = new double[d];
-    float[] row = new float[d];
-    for (long i = 0; i < x.rows(); i++) {
-      x.copyRow(i, row, 0);
-      for (int j = 0; j < d; j++) sum[j] += row[j];
-    }
-    for (int j = 0; j < d; j++) sum[j] = x.rows() == 0 ? 0 : sum[j] / x.rows();
-    return sum;
   }
 
   @Override

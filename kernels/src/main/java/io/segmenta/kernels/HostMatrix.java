@@ -86,4 +86,19 @@ public final class HostMatrix {
     }
     return new HostMatrix(data.asSlice(from * d * Float.BYTES, count * d * Float.BYTES), count, d);
   }
+
+  /**
+   * Column means in float64, summed in row order. Backends centre the data on them at upload, the
+   * guard against float32 cancellation in ||x||^2 - 2x.c + ||c||^2.
+   */
+  public double[] columnMeans() {
+    double[] sum = new double[d];
+    float[] row = new float[d];
+    for (long i = 0; i < n; i++) {
+      copyRow(i, row, 0);
+      for (int j = 0; j < d; j++) sum[j] += row[j];
+    }
+    for (int j = 0; j < d; j++) sum[j] = n == 0 ? 0 : sum[j] / n;
+    return sum;
+  }
 }

@@ -1,0 +1,165 @@
+package io.segmenta.kernels.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD32;
+
+import io.segmenta.kernels.Assignments;
+import io.segmenta.kernels.BackendInfo;
+import io.segmenta.kernels.BackendKind;
+import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GpuKernelException;
+import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.KMeansStepResult;
+import io.segmenta.kernels.gpu.StepLayout;
+import java.util.Objects;
+import jcuda.CudaException;
+import jcuda.Pointer;
+
+/**
+ * The CUDA backend (JCuda, driver API). Data uploaded once stays on the device; each K-Means step
+ * runs three kernels (assign, partial sums, ordered reduction) and brings back only the k x (d + 2)
+ * record and the count of moved labels. Calls are serialised on this object: one device, one queue.
+ */
+public final class CudaBackend implements ComputeBackend {
+  /** Update partitions per multiprocessor: enough blocks in flight to hide the row loop's latency. */
+  private static final int PARTS_PER_SM = 8;
+
+  private final CudaContext ctx;
+  private final AssignLauncher assign;
+  private final PartialsLauncher partials;
+  private final ReduceLauncher reduce;
+  private final PairwiseLauncher pairwise;
+  private final BackendInfo info;
+  private boolean closed;
+
+  CudaBackend(int ordinal) {
+    ctx = new CudaContext(ordinal);
+    try {
+      assign = new AssignLauncher(ctx);
+      partials = new PartialsLauncher(ctx);
+      reduce = new ReduceLauncher(ctx);
+      pairwise = new PairwiseLauncher(ctx);
+    } catch (RuntimeException e) {
+      ctx.close();
+      throw e;
+    }
+    info = new BackendInfo("cuda", BackendKind.CUDA, String.format("%s (sm_%d%d, %d SMs, %.0f GiB)", ctx.name, ctx.computeMajor,
+        ctx.computeMinor, ctx.multiprocessors, ctx.totalMemory / (double) (1L << 30)), 1);
+  }
+
+  CudaContext context() {
+    return ctx;
+  }
+
+  @Override
+  public BackendInfo info() {
+    return info;
+  }
+
+  @Override
+  public synchronized DeviceMatrix upload(HostMatrix x, float[] weights) {
+    Objects.requireNonNull(x, "x");
+    open();
+    if (x.rows() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(x.rows() + " rows: the CUDA backend keeps up to 2^31 - 1 rows on the device");
+    }
+    if (weights != null && weights.length != x.rows()) {
+      throw new IllegalArgumentException("weights has " + weights.length + " entries for " + x.rows() + " rows");
+    }
+    long need = x.rows() * x.cols() * Float.BYTES + (weights == null ? 0 : x.rows() * Float.BYTES);
+    try {
+      return new CudaMatrix(this, x, weights, x.columnMeans());
+    } catch (CudaException e) {
+      throw new GpuKernelException("uploading " + x.rows() + " x " + x.cols() + " rows (" + need + " bytes) to " + ctx.name
+          + " failed: " + e.getMessage() + "; data larger than device memory needs chunked streaming, not yet implemented", e);
+    }
+  }
+
+  @Override
+  public synchronized Assignments newAssignments(long rows) {
+    open();
+    return new CudaAssignments(this, Math.toIntExact(rows));
+  }
+
+  @Override
+  public synchronized void kmeansStep(DeviceMatrix xm, double[] centroids, int k, Assignments out, KMeansStepResult result) {
+    CudaMatrix x = own(xm);
+    CudaAssignments a = own(out, x);
+    int d = x.cols();
+    if (k < 1 || centroids.length != (long) k * d) {
+      throw new IllegalArgumentException("centroids has " + centroids.length + " values, expected " + k + " x " + d);
+    }
+    float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
+    float[] norms = StepLayout.norms(c, k, d);
+    StepLayout layout = new StepLayout(x.n(), k, d, PARTS_PER_SM * ctx.multiprocessors);
+    try (DeviceBuffer cen = new DeviceBuffer((long) c.length * Float.BYTES);
+         DeviceBuffer nrm = new DeviceBuffer((long) k * Float.BYTES);
+         DeviceBuffer changed = new DeviceBuffer(Long.BYTES);
+         DeviceBuffer part = new DeviceBuffer((long) layout.parts * layout.stride * Double.BYTES);
+         DeviceBuffer red = new DeviceBuffer((long) layout.stride * Double.BYTES)) {
+      cuMemcpyHtoD(cen.ptr(), Pointer.to(c), (long) c.length * Float.BYTES);
+      cuMemcpyHtoD(nrm.ptr(), Pointer.to(norms), (long) k * Float.BYTES);
+      cuMemsetD32(changed.ptr(), 0, 2);
+      assign.launch(x, cen, nrm, k, a, changed);
+      partials.launch(x, a, layout, part);
+      reduce.launch(part, layout, red);
+      double[] reduced = new double[layout.stride];
+      long[] moved = new long[1];
+      cuMemcpyDtoH(Pointer.to(reduced), red.ptr(), (long) layout.stride * Double.BYTES);
+      cuMemcpyDtoH(Pointer.to(moved), changed.ptr(), Long.BYTES);
+      layout.unpack(reduced, x.mean(), moved[0], result);
+    } catch (CudaException e) {
+      throw new GpuKernelException("CUDA K-Means step on " + ctx.name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void pairwiseSquaredDistances(DeviceMatrix xm, long from, int count, double[] centers, int m, float[] out) {
+    CudaMatrix x = own(xm);
+    int d = x.cols();
+    if (m < 1 || centers.length != (long) m * d) {
+      throw new IllegalArgumentException("centers has " + centers.length + " values, expected " + m + " x " + d);
+    }
+    if (from < 0 || count < 0 || from + count > x.rows()) throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + x.rows());
+    if (out.length < (long) count * m) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * m);
+    if (count == 0) return;
+    float[] c = StepLayout.centredCentroids(centers, m, d, x.mean());
+    float[] norms = StepLayout.norms(c, m, d);
+    try (DeviceBuffer cen = new DeviceBuffer((long) c.length * Float.BYTES);
+         DeviceBuffer nrm = new DeviceBuffer((long) m * Float.BYTES);
+         DeviceBuffer res = new DeviceBuffer((long) count * m * Float.BYTES)) {
+      cuMemcpyHtoD(cen.ptr(), Pointer.to(c), (long) c.length * Float.BYTES);
+      cuMemcpyHtoD(nrm.ptr(), Pointer.to(norms), (long) m * Float.BYTES);
+      pairwise.launch(x, (int) from, count, cen, nrm, m, res);
+      cuMemcpyDtoH(Pointer.to(out), res.ptr(), (long) count * m * Float.BYTES);
+    } catch (CudaException e) {
+      throw new GpuKernelException("CUDA pairwise distances on " + ctx.name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    ctx.close();
+  }
+
+  private void open() {
+    if (closed) throw new IllegalStateException("backend cuda is closed");
+    ctx.makeCurrent();
+  }
+
+  private CudaMatrix own(DeviceMatrix x) {
+    open();
+    if (!(x instanceof CudaMatrix m) || m.owner() != this) throw new IllegalArgumentException("matrix was not uploaded to this backend");
+    return m;
+  }
+
+  private static CudaAssignments own(Assignments out, CudaMatrix m) {
+    if (!(out instanceof CudaAssignments a)) throw new IllegalArgumentException("assignments were not made by this backend");
+    if (a.rows() != m.rows()) throw new IllegalArgumentException("assignments hold " + a.rows() + " rows, the matrix " + m.rows());
+    return a;
+  }
+}

@@ -1,0 +1,32 @@
+package io.segmenta.kernels.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+
+import io.segmenta.kernels.GpuKernelException;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+
+/** Launches a kernel and turns any failure into an error that names the kernel. */
+final class Launch {
+  private Launch() {}
+
+  static void run(String kernel, CUfunction f, int gx, int gy, int bx, int by, int sharedBytes, Pointer params) {
+    try {
+      cuLaunchKernel(f, gx, gy, 1, bx, by, 1, sharedBytes, null, params, null);
+      cuCtxSynchronize();
+    } catch (CudaException e) {
+      throw new GpuKernelException("CUDA kernel " + kernel + " failed (grid " + gx + "x" + gy + ", block " + bx + "x" + by
+          + ", shared " + sharedBytes + " B): " + e.getMessage(), e);
+    }
+  }
+
+  static Pointer ptr(jcuda.driver.CUdeviceptr p) {
+    return Pointer.to(p);
+  }
+
+  static Pointer i(int v) {
+    return Pointer.to(new int[] {v});
+  }
+}

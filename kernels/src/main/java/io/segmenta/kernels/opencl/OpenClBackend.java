@@ -1,0 +1,162 @@
+package io.segmenta.kernels.opencl;
+
+import static org.jocl.CL.CL_TRUE;
+import static org.jocl.CL.clEnqueueFillBuffer;
+import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clEnqueueWriteBuffer;
+
+import io.segmenta.kernels.Assignments;
+import io.segmenta.kernels.BackendInfo;
+import io.segmenta.kernels.BackendKind;
+import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GpuKernelException;
+import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.KMeansStepResult;
+import io.segmenta.kernels.gpu.StepLayout;
+import java.util.Objects;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+
+/**
+ * The OpenCL backend (JOCL): the same kernels and the same deterministic two-phase update as the
+ * CUDA backend, built at open time from {@code kmeans.cl}. Calls are serialised on this object.
+ */
+public final class OpenClBackend implements ComputeBackend {
+  private static final int PARTS_PER_UNIT = 8;
+
+  private final OpenClContext ctx;
+  private final AssignLauncher assign;
+  private final PartialsLauncher partials;
+  private final ReduceLauncher reduce;
+  private final PairwiseLauncher pairwise;
+  private final int maxCellsPerBlock;
+  private final BackendInfo info;
+  private boolean closed;
+
+  OpenClBackend(OpenClContext.Candidate device) {
+    ctx = new OpenClContext(device);
+    try {
+      assign = new AssignLauncher(ctx);
+      partials = new PartialsLauncher(ctx);
+      reduce = new ReduceLauncher(ctx);
+      pairwise = new PairwiseLauncher(ctx);
+    } catch (RuntimeException e) {
+      ctx.close();
+      throw e;
+    }
+    // Leave room for the kernels' other local arrays (the assign tile is about 2 KB).
+    maxCellsPerBlock = (int) Math.min(StepLayout.CELLS_PER_BLOCK, Math.max(256, (ctx.localMemory - 4096) / Double.BYTES));
+    info = new BackendInfo("opencl", BackendKind.OPENCL, device.describe() + ", " + ctx.computeUnits + " compute units", 1);
+  }
+
+  OpenClContext context() {
+    return ctx;
+  }
+
+  @Override
+  public BackendInfo info() {
+    return info;
+  }
+
+  @Override
+  public synchronized DeviceMatrix upload(HostMatrix x, float[] weights) {
+    Objects.requireNonNull(x, "x");
+    open();
+    if (x.rows() > Integer.MAX_VALUE) throw new IllegalArgumentException(x.rows() + " rows: the OpenCL backend keeps up to 2^31 - 1 rows");
+    if (weights != null && weights.length != x.rows()) {
+      throw new IllegalArgumentException("weights has " + weights.length + " entries for " + x.rows() + " rows");
+    }
+    try {
+      return new OpenClMatrix(this, x, weights, x.columnMeans());
+    } catch (CLException e) {
+      throw new GpuKernelException("uploading " + x.rows() + " x " + x.cols() + " rows to " + ctx.candidate.describe() + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Assignments newAssignments(long rows) {
+    open();
+    return new OpenClAssignments(this, Math.toIntExact(rows));
+  }
+
+  @Override
+  public synchronized void kmeansStep(DeviceMatrix xm, double[] centroids, int k, Assignments out, KMeansStepResult result) {
+    OpenClMatrix x = own(xm);
+    OpenClAssignments a = own(out, x);
+    int d = x.cols();
+    if (k < 1 || centroids.length != (long) k * d) {
+      throw new IllegalArgumentException("centroids has " + centroids.length + " values, expected " + k + " x " + d);
+    }
+    float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
+    float[] norms = StepLayout.norms(c, k, d);
+    StepLayout layout = new StepLayout(x.n(), k, d, PARTS_PER_UNIT * ctx.computeUnits, maxCellsPerBlock);
+    try (ClBuffer cen = new ClBuffer(ctx, (long) c.length * Float.BYTES);
+         ClBuffer nrm = new ClBuffer(ctx, (long) k * Float.BYTES);
+         ClBuffer changed = new ClBuffer(ctx, Integer.BYTES);
+         ClBuffer part = new ClBuffer(ctx, (long) layout.parts * layout.stride * Double.BYTES);
+         ClBuffer red = new ClBuffer(ctx, (long) layout.stride * Double.BYTES)) {
+      clEnqueueWriteBuffer(ctx.queue, cen.mem(), CL_TRUE, 0, (long) c.length * Float.BYTES, Pointer.to(c), 0, null, null);
+      clEnqueueWriteBuffer(ctx.queue, nrm.mem(), CL_TRUE, 0, (long) k * Float.BYTES, Pointer.to(norms), 0, null, null);
+      clEnqueueFillBuffer(ctx.queue, changed.mem(), Pointer.to(new int[] {0}), Integer.BYTES, 0, Integer.BYTES, 0, null, null);
+      assign.launch(x, cen, nrm, k, a, changed);
+      partials.launch(x, a, layout, part);
+      reduce.launch(part, layout, red);
+      double[] reduced = new double[layout.stride];
+      int[] moved = new int[1];
+      clEnqueueReadBuffer(ctx.queue, red.mem(), CL_TRUE, 0, (long) layout.stride * Double.BYTES, Pointer.to(reduced), 0, null, null);
+      clEnqueueReadBuffer(ctx.queue, changed.mem(), CL_TRUE, 0, Integer.BYTES, Pointer.to(moved), 0, null, null);
+      layout.unpack(reduced, x.mean(), Integer.toUnsignedLong(moved[0]), result);
+    } catch (CLException e) {
+      throw new GpuKernelException("OpenCL K-Means step on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void pairwiseSquaredDistances(DeviceMatrix xm, long from, int count, double[] centers, int m, float[] out) {
+    OpenClMatrix x = own(xm);
+    int d = x.cols();
+    if (m < 1 || centers.length != (long) m * d) {
+      throw new IllegalArgumentException("centers has " + centers.length + " values, expected " + m + " x " + d);
+    }
+    if (from < 0 || count < 0 || from + count > x.rows()) throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + x.rows());
+    if (out.length < (long) count * m) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * m);
+    if (count == 0) return;
+    float[] c = StepLayout.centredCentroids(centers, m, d, x.mean());
+    float[] norms = StepLayout.norms(c, m, d);
+    try (ClBuffer cen = new ClBuffer(ctx, (long) c.length * Float.BYTES);
+         ClBuffer nrm = new ClBuffer(ctx, (long) m * Float.BYTES);
+         ClBuffer res = new ClBuffer(ctx, (long) count * m * Float.BYTES)) {
+      clEnqueueWriteBuffer(ctx.queue, cen.mem(), CL_TRUE, 0, (long) c.length * Float.BYTES, Pointer.to(c), 0, null, null);
+      clEnqueueWriteBuffer(ctx.queue, nrm.mem(), CL_TRUE, 0, (long) m * Float.BYTES, Pointer.to(norms), 0, null, null);
+      pairwise.launch(x, (int) from, count, cen, nrm, m, res);
+      clEnqueueReadBuffer(ctx.queue, res.mem(), CL_TRUE, 0, (long) count * m * Float.BYTES, Pointer.to(out), 0, null, null);
+    } catch (CLException e) {
+      throw new GpuKernelException("OpenCL pairwise distances on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    ctx.close();
+  }
+
+  private void open() {
+    if (closed) throw new IllegalStateException("backend opencl is closed");
+  }
+
+  private OpenClMatrix own(DeviceMatrix x) {
+    open();
+    if (!(x instanceof OpenClMatrix m) || m.owner() != this) throw new IllegalArgumentException("matrix was not uploaded to this backend");
+    return m;
+  }
+
+  private static OpenClAssignments own(Assignments out, OpenClMatrix m) {
+    if (!(out instanceof OpenClAssignments a)) throw new IllegalArgumentException("assignments were not made by this backend");
+    if (a.rows() != m.rows()) throw new IllegalArgumentException("assignments hold " + a.rows() + " rows, the matrix " + m.rows());
+    return a;
+  }
+}

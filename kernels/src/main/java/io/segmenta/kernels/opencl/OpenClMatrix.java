@@ -1,0 +1,91 @@
+package io.segmenta.kernels.opencl;
+
+import static org.jocl.CL.CL_TRUE;
+import static org.jocl.CL.clEnqueueWriteBuffer;
+
+import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.HostMatrix;
+import org.jocl.Pointer;
+
+/** Data resident on the OpenCL device: column-major, centred on the column means, optional weights. */
+final class OpenClMatrix implements DeviceMatrix {
+  private static final int STAGE_ROWS = 1 << 18;
+
+  private final OpenClBackend owner;
+  private final int n;
+  private final int d;
+  private final double[] mean;
+  private final ClBuffer data;
+  private final ClBuffer weights;
+  private final ClBuffer dummy;
+  private boolean closed;
+
+  OpenClMatrix(OpenClBackend owner, HostMatrix x, float[] w, double[] mean) {
+    OpenClContext ctx = owner.context();
+    this.owner = owner;
+    this.n = Math.toIntExact(x.rows());
+    this.d = x.cols();
+    this.mean = mean;
+    ClBuffer buf = new ClBuffer(ctx, (long) n * d * Float.BYTES);
+    ClBuffer wb = null;
+    ClBuffer dm = null;
+    try {
+      float[] rows = new float[Math.min(n, STAGE_ROWS) * d];
+      float[] col = new float[Math.min(n, STAGE_ROWS)];
+      for (int r0 = 0; r0 < n; r0 += STAGE_ROWS) {
+        int cnt = Math.min(STAGE_ROWS, n - r0);
+        x.copyRows(r0, cnt, rows, 0);
+        for (int j = 0; j < d; j++) {
+          for (int i = 0; i < cnt; i++) col[i] = (float) (rows[i * d + j] - mean[j]);
+          clEnqueueWriteBuffer(ctx.queue, buf.mem(), CL_TRUE, ((long) j * n + r0) * Float.BYTES, (long) cnt * Float.BYTES,
+              Pointer.to(col), 0, null, null);
+        }
+      }
+      if (w != null) {
+        wb = new ClBuffer(ctx, (long) n * Float.BYTES);
+        clEnqueueWriteBuffer(ctx.queue, wb.mem(), CL_TRUE, 0, (long) n * Float.BYTES, Pointer.to(w), 0, null, null);
+      } else {
+        dm = new ClBuffer(ctx, Float.BYTES); // OpenCL 1.2 wants a buffer even for an unused argument
+      }
+    } catch (RuntimeException e) {
+      buf.close();
+      if (wb != null) wb.close();
+      if (dm != null) dm.close();
+      throw e;
+    }
+    this.data = buf;
+    this.weights = wb;
+    this.dummy = dm;
+  }
+
+  int n() { return n; }
+
+  double[] mean() { return mean; }
+
+  ClBuffer data() {
+    if (closed) throw new IllegalStateException("matrix is closed");
+    return data;
+  }
+
+  ClBuffer weightsOrDummy() { return weights != null ? weights : dummy; }
+
+  @Override public long rows() { return n; }
+
+  @Override public int cols() { return d; }
+
+  @Override public boolean weighted() { return weights != null; }
+
+  @Override public ComputeBackend owner() { return owner; }
+
+  @Override
+  public void close() {
+    synchronized (owner) {
+      if (closed) return;
+      closed = true;
+      data.close();
+      if (weights != null) weights.close();
+      if (dummy != null) dummy.close();
+    }
+  }
+}

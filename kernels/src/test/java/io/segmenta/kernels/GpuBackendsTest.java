@@ -1,0 +1,174 @@
+package io.segmenta.kernels;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The GPU backends against a scalar float64 oracle on random shapes. OpenCL runs wherever a driver
+ * is installed (PoCL in CI, where {@code SEGMENTA_REQUIRE_OPENCL=1} turns a missing driver into a
+ * failure); CUDA runs on a machine with an NVIDIA driver ({@code SEGMENTA_REQUIRE_CUDA=1} there).
+ * Elsewhere each is skipped with the probe's reason.
+ */
+class GpuBackendsTest {
+  private static final List<ComputeBackend> OPEN = new ArrayList<>();
+  private static ComputeBackend opencl;
+  private static ComputeBackend cuda;
+  private static String openclWhy;
+  private static String cudaWhy;
+
+  @BeforeAll
+  static void open() {
+    try {
+      opencl = Backends.open(BackendChoice.OPENCL, BackendOptions.DEFAULTS);
+      OPEN.add(opencl);
+    } catch (BackendUnavailableException e) {
+      openclWhy = e.getMessage();
+    }
+    try {
+      cuda = Backends.open(BackendChoice.CUDA, BackendOptions.DEFAULTS);
+      OPEN.add(cuda);
+    } catch (BackendUnavailableException e) {
+      cudaWhy = e.getMessage();
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    OPEN.forEach(ComputeBackend::close);
+  }
+
+  static ComputeBackend backend(String name) {
+    boolean isCuda = name.equals("cuda");
+    ComputeBackend b = isCuda ? cuda : opencl;
+    String why = isCuda ? cudaWhy : openclWhy;
+    String require = System.getenv(isCuda ? "SEGMENTA_REQUIRE_CUDA" : "SEGMENTA_REQUIRE_OPENCL");
+    if (b == null && "1".equals(require)) fail(name + " is required here but unavailable: " + why);
+    Assumptions.assumeTrue(b != null, () -> "skipped: " + why);
+    return b;
+  }
+
+  static Stream<Arguments> shapes() {
+    List<Arguments> out = new ArrayList<>();
+    int[] ds = {1, 3, 16, 17, 100};
+    int[] ks = {1, 7, 256};
+    int[] ns = {1000, 4097};
+    for (String b : List.of("opencl", "cuda")) {
+      int i = 0;
+      for (int d : ds) for (int k : ks) out.add(Arguments.of(b, ns[i++ % 2], d, k));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} n={1} d={2} k={3}")
+  @MethodSource("shapes")
+  void stepMatchesTheFloat64Oracle(String name, int n, int d, int k) {
+    ComputeBackend be = backend(name);
+    SplittableRandom r = new SplittableRandom(31L * n + 7L * d + k);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 3 + (i % d));
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) w[i] = (float) r.nextDouble(0, 2);
+    double[] c = new double[k * d];
+    for (int i = 0; i < c.length; i++) c[i] = r.nextGaussian() * 3 + (i % d);
+    for (float[] weights : new float[][] {null, w}) {
+      try (DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), weights); Assignments a = be.newAssignments(n)) {
+        KMeansStepResult res = new KMeansStepResult(k, d);
+        be.kmeansStep(dm, c, k, a, res);
+        Oracle.check(x, weights, n, d, c, k, a, res);
+        assertEquals(n, res.changed, "every label is new on the first step");
+        double[] sums = res.sums.clone();
+        double inertia = res.inertia;
+        be.kmeansStep(dm, c, k, a, res);
+        assertEquals(0, res.changed, "same centroids, same labels");
+        assertArrayEquals(sums, res.sums, "deterministic: the same bits twice");
+        assertEquals(inertia, res.inertia);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("names")
+  void dataFarFromTheOriginDoesNotCancel(String name) {
+    // scikit-learn issue 9354: two clusters 0.5 apart at 1e5 from the origin; float32 ||x||^2 is 1e10.
+    ComputeBackend be = backend(name);
+    int n = 2000, d = 4, k = 2;
+    SplittableRandom r = new SplittableRandom(5);
+    float[] x = new float[n * d];
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = (float) (1e5 + (i % 2) * 0.5 + r.nextGaussian() * 0.02);
+    double[] c = new double[k * d];
+    for (int j = 0; j < d; j++) {
+      c[j] = 1e5;
+      c[d + j] = 1e5 + 0.5;
+    }
+    try (DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), null); Assignments a = be.newAssignments(n)) {
+      KMeansStepResult res = new KMeansStepResult(k, d);
+      be.kmeansStep(dm, c, k, a, res);
+      int[] labels = new int[n];
+      a.copyLabels(0, labels, 0, n);
+      for (int i = 0; i < n; i++) assertEquals(i % 2, labels[i], "row " + i);
+      Oracle.check(x, null, n, d, c, k, a, res);
+    }
+  }
+
+  static Stream<String> names() {
+    return Stream.of("opencl", "cuda");
+  }
+
+  @ParameterizedTest(name = "{0} m={1}")
+  @MethodSource("pairwiseShapes")
+  void pairwiseMatchesTheOracle(String name, int m, int d) {
+    ComputeBackend be = backend(name);
+    int n = 1003;
+    SplittableRandom r = new SplittableRandom(m * 13L + d);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() + 50);
+    double[] c = new double[m * d];
+    for (int i = 0; i < c.length; i++) c[i] = r.nextGaussian() + 50;
+    int from = 17, count = 977;
+    float[] out = new float[count * m];
+    java.util.Arrays.fill(out, Float.NaN); // poison: every entry must be written
+    try (DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), null)) {
+      be.pairwiseSquaredDistances(dm, from, count, c, m, out);
+    }
+    for (int i = 0; i < count; i++) {
+      for (int q = 0; q < m; q++) {
+        double s = 0, scale = 1;
+        for (int j = 0; j < d; j++) {
+          double diff = x[(from + i) * d + j] - c[q * d + j];
+          s += diff * diff;
+          scale += Math.abs(diff) * 4;
+        }
+        assertEquals(s, out[i * m + q], 1e-5 * scale + 1e-4 * s, "row " + (from + i) + ", centre " + q);
+      }
+    }
+  }
+
+  static Stream<Arguments> pairwiseShapes() {
+    List<Arguments> out = new ArrayList<>();
+    for (String b : List.of("opencl", "cuda")) {
+      out.add(Arguments.of(b, 1, 3));
+      out.add(Arguments.of(b, 7, 17));
+      out.add(Arguments.of(b, 40, 100));
+    }
+    return out.stream();
+  }
+
+  @Test
+  void explicitCudaWithoutADeviceFailsWithAClearMessage() {
+    Assumptions.assumeTrue(cuda == null, "a CUDA device is present here");
+    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+        () -> Backends.open(BackendChoice.CUDA, BackendOptions.DEFAULTS));
+    assertTrue(e.getMessage().contains("cuda") && e.getMessage().contains("not available"), e.getMessage());
+  }
+}
