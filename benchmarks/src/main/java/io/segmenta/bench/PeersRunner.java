@@ -38,10 +38,13 @@ import java.util.stream.IntStream;
 public final class PeersRunner {
   private PeersRunner() {}
 
-  record Config(int n, int d, int k, int iters, int[] threads, long seed, int repeats, Path out, Path work) {}
+  record Config(int n, int d, int k, int iters, int[] threads, long seed, int repeats, Path out, Path work, List<String> backends) {}
 
-  /** One contender on one thread count. */
-  record Row(String contender, int threads, double secondsPerIter, double iterSecondsPerIter, int iterations,
+  /**
+   * One contender on one thread count. Rows of one {@code group} (a thread count on the CPU, or
+   * "gpu") are compared with the Segmenta row of that group.
+   */
+  record Row(String contender, String group, String threads, double secondsPerIter, double iterSecondsPerIter, int iterations,
              double inertia64, String note) {}
 
   static int main(String[] args) throws Exception {
@@ -63,12 +66,14 @@ public final class PeersRunner {
     long seed = 7;
     Path out = Path.of("benchmarks", "results", "peers-latest.md");
     Path work = Path.of("benchmarks", "work");
+    List<String> backends = List.of("cpu");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("""
             usage: peers [--n 1000000] [--d 16] [--k 32] [--iters 20] [--threads 1,2] [--seed 7] [--repeats 3]
-                         [--out benchmarks/results/peers-latest.md] [--work benchmarks/work]
+                         [--backends cpu[,cuda,opencl]] [--out benchmarks/results/peers-latest.md] [--work benchmarks/work]
+            With a GPU backend, a PyTorch baseline runs on the same GPU where python3 has torch with CUDA.
             Gaussian blobs (std 1, centres in [-10, 10]^d), the same k initial centroids (distinct rows chosen by the
             seed) for every contender, --iters Lloyd iterations with tol 0. Prints a Markdown table and writes it to --out.""");
         return null;
@@ -86,6 +91,7 @@ public final class PeersRunner {
           case "--threads" -> threads = Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.strip())).toArray();
           case "--out" -> out = Path.of(v);
           case "--work" -> work = Path.of(v);
+          case "--backends" -> backends = Arrays.stream(v.split(",")).map(String::strip).toList();
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       } catch (NumberFormatException e) {
@@ -95,7 +101,8 @@ public final class PeersRunner {
     if (n < 1 || d < 1 || k < 1 || k > n || iters < 1 || repeats < 1 || threads.length == 0) {
       throw new IllegalArgumentException("need n, d, k, iters, repeats >= 1, k <= n and at least one thread count");
     }
-    return new Config(n, d, k, iters, threads, seed, repeats, out, work);
+    for (String b : backends) BackendChoice.parse(b);
+    return new Config(n, d, k, iters, threads, seed, repeats, out, work, backends);
   }
 
   static void run(Config c) throws Exception {
@@ -109,39 +116,48 @@ public final class PeersRunner {
     String device = null;
 
     double warmupSeconds = 0;
-    for (int t : c.threads()) {
-      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.CPU, t))) {
-        device = engine.backend().device();
-        KMeansParams p = KMeansParams.builder(c.k()).initialCentroids(init).maxIter(c.iters()).tol(0).build();
-        long w = System.nanoTime();
-        engine.kmeans(data, p); // JIT warm-up: the first fit compiles the kernels
-        warmupSeconds = Math.max(warmupSeconds, (System.nanoTime() - w) / 1e9);
-        double[] wall = new double[c.repeats()];
-        double[] iterOnly = new double[c.repeats()];
-        KMeansResult last = null;
-        for (int r = 0; r < c.repeats(); r++) {
-          double[] sum = {0};
-          long s = System.nanoTime();
-          last = engine.kmeans(data, p, new RunControl(stats -> sum[0] += stats.seconds()));
-          wall[r] = (System.nanoTime() - s) / 1e9;
-          iterOnly[r] = sum[0];
+    for (String b : c.backends()) {
+      BackendChoice choice = BackendChoice.parse(b);
+      boolean cpu = choice == BackendChoice.CPU || choice == BackendChoice.SCALAR;
+      for (int t : cpu ? c.threads() : new int[] {1}) {
+        try (Segmenta engine = Segmenta.open(new EngineOptions(choice, t))) {
+          if (cpu) device = engine.backend().device();
+          else notes.add("GPU: " + engine.backend().device());
+          KMeansParams p = KMeansParams.builder(c.k()).initialCentroids(init).maxIter(c.iters()).tol(0).build();
+          long w = System.nanoTime();
+          engine.kmeans(data, p); // JIT warm-up (and, on a GPU, module load and first-touch allocation)
+          warmupSeconds = Math.max(warmupSeconds, (System.nanoTime() - w) / 1e9);
+          double[] wall = new double[c.repeats()];
+          double[] iterOnly = new double[c.repeats()];
+          KMeansResult last = null;
+          for (int r = 0; r < c.repeats(); r++) {
+            double[] sum = {0};
+            long s0 = System.nanoTime();
+            last = engine.kmeans(data, p, new RunControl(stats -> sum[0] += stats.seconds()));
+            wall[r] = (System.nanoTime() - s0) / 1e9;
+            iterOnly[r] = sum[0];
+          }
+          int it = last.model().iterations();
+          rows.add(new Row("Segmenta (" + engine.backend().name() + ")", cpu ? "cpu-" + t : "gpu", cpu ? "" + t : "device",
+              median(wall) / it, median(iterOnly) / it, it, inertia64(blobs.values(), c.n(), c.d(), last.model().centroids()), ""));
         }
-        int it = last.model().iterations();
-        rows.add(new Row("Segmenta (" + engine.backend().name() + ")", t, median(wall) / it, median(iterOnly) / it, it,
-            inertia64(blobs.values(), c.n(), c.d(), last.model().centroids()), ""));
       }
     }
 
     Python py = Python.find();
+    boolean gpu = c.backends().stream().anyMatch(b -> b.equals("cuda") || b.equals("opencl"));
+    Python torch = gpu ? Python.find("import torch; assert torch.cuda.is_available()") : null;
     String sklearnVersion = null;
+    Path dataFile = c.work().resolve("blobs-" + c.n() + "x" + c.d() + "-k" + c.k() + "-s" + c.seed() + ".f32");
+    Path initFile = c.work().resolve("init-" + c.n() + "x" + c.d() + "-k" + c.k() + "-s" + c.seed() + ".f64");
+    if (py != null || torch != null) {
+      Files.createDirectories(c.work());
+      writeFloats(dataFile, blobs.values());
+      writeDoubles(initFile, init);
+    }
     if (py == null) {
       notes.add("scikit-learn: not run: no python3 with scikit-learn, numpy and threadpoolctl found (install Debian's python3-sklearn)");
     } else {
-      Files.createDirectories(c.work());
-      Path dataFile = c.work().resolve("blobs-" + c.n() + "x" + c.d() + "-k" + c.k() + "-s" + c.seed() + ".f32");
-      Path initFile = c.work().resolve("init-" + c.n() + "x" + c.d() + "-k" + c.k() + "-s" + c.seed() + ".f64");
-      writeFloats(dataFile, blobs.values());
-      writeDoubles(initFile, init);
       for (int t : c.threads()) {
         String json = py.run(c.work(), t, "benchmarks/python/sklearn_lloyd.py", "--data", dataFile.toString(), "--init", initFile.toString(),
             "--n", "" + c.n(), "--d", "" + c.d(), "--k", "" + c.k(), "--iters", "" + c.iters(), "--threads", "" + t,
@@ -150,9 +166,19 @@ public final class PeersRunner {
         int it = (int) Json.number(json, "n_iter");
         double fit = Json.number(json, "fit_seconds_median");
         double[][] centroids = Json.matrix(json, "centroids", c.k(), c.d());
-        rows.add(new Row("scikit-learn " + sklearnVersion + " (lloyd, float32)", t, fit / it, Double.NaN, it,
+        rows.add(new Row("scikit-learn " + sklearnVersion + " (lloyd, float32)", "cpu-" + t, "" + t, fit / it, Double.NaN, it,
             inertia64(blobs.values(), c.n(), c.d(), centroids), ""));
       }
+    }
+    if (gpu && torch == null) notes.add("PyTorch: not run: no python3 with torch and a CUDA device");
+    if (torch != null) {
+      String json = torch.run(c.work(), 1, "benchmarks/python/torch_lloyd.py", "--data", dataFile.toString(), "--init",
+          initFile.toString(), "--n", "" + c.n(), "--d", "" + c.d(), "--k", "" + c.k(), "--iters", "" + c.iters(),
+          "--repeats", "" + c.repeats());
+      int it = (int) Json.number(json, "n_iter");
+      rows.add(new Row("PyTorch " + Json.string(json, "torch_version") + " (matmul Lloyd, float32, " + Json.string(json, "device") + ")",
+          "gpu", "device", Json.number(json, "fit_seconds_median") / it, Double.NaN, it,
+          inertia64(blobs.values(), c.n(), c.d(), Json.matrix(json, "centroids", c.k(), c.d())), ""));
     }
 
     String table = markdown(c, rows, notes, device, sklearnVersion, genSeconds, warmupSeconds, String.join(" ", commandLine(c)));
@@ -166,7 +192,7 @@ public final class PeersRunner {
   static String[] commandLine(Config c) {
     return new String[] {"benchmarks/run-peers.sh", "--n", "" + c.n(), "--d", "" + c.d(), "--k", "" + c.k(), "--iters", "" + c.iters(),
         "--threads", Arrays.stream(c.threads()).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElse(""),
-        "--seed", "" + c.seed(), "--repeats", "" + c.repeats()};
+        "--seed", "" + c.seed(), "--repeats", "" + c.repeats(), "--backends", String.join(",", c.backends())};
   }
 
   static String markdown(Config c, List<Row> rows, List<String> notes, String device, String sklearnVersion,
@@ -190,11 +216,11 @@ public final class PeersRunner {
     sb.append("| contender | threads | s/iter (fit) | s/iter (iterations only) | iterations | inertia (float64) | rel. diff vs Segmenta | Segmenta speed-up |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
-      Row engineRow = rows.stream().filter(x -> x.contender().startsWith("Segmenta") && x.threads() == r.threads()).findFirst().orElse(null);
+      Row engineRow = rows.stream().filter(x -> x.contender().startsWith("Segmenta") && x.group().equals(r.group())).findFirst().orElse(null);
       base = engineRow == null ? Double.NaN : engineRow.secondsPerIter();
       baseInertia = engineRow == null ? Double.NaN : engineRow.inertia64();
       boolean isEngine = r == engineRow;
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %.4f | %s | %d | %.9e | %s | %s |%n", r.contender(), r.threads(),
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %s | %d | %.9e | %s | %s |%n", r.contender(), r.threads(),
           r.secondsPerIter(), Double.isNaN(r.iterSecondsPerIter()) ? "-" : String.format(Locale.ROOT, "%.4f", r.iterSecondsPerIter()),
           r.iterations(), r.inertia64(),
           isEngine ? "-" : String.format(Locale.ROOT, "%.1e", Math.abs(r.inertia64() - baseInertia) / baseInertia),
@@ -262,9 +288,14 @@ public final class PeersRunner {
   /** A python3 that imports scikit-learn, numpy and threadpoolctl. */
   record Python(String exe) {
     static Python find() {
+      return find("import sklearn, numpy, threadpoolctl");
+    }
+
+    /** The first python3 on which {@code probe} runs without error. */
+    static Python find(String probe) {
       for (String exe : List.of("python3", "/usr/bin/python3")) {
         try {
-          Process p = new ProcessBuilder(exe, "-c", "import sklearn, numpy, threadpoolctl").redirectErrorStream(true).start();
+          Process p = new ProcessBuilder(exe, "-c", probe).redirectErrorStream(true).start();
           p.getInputStream().readAllBytes();
           if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return new Python(exe);
         } catch (IOException e) {

@@ -64,8 +64,8 @@ class PeersRunnerTest {
   void tableShowsRatiosAgainstTheEngine() {
     PeersRunner.Config c = PeersRunner.parse(new String[] {"--n", "10", "--k", "2"});
     String t = PeersRunner.markdown(c, List.of(
-        new PeersRunner.Row("Segmenta (cpu-vector)", 1, 0.01, 0.008, 20, 100.0, ""),
-        new PeersRunner.Row("scikit-learn 1.2.1 (lloyd, float32)", 1, 0.03, Double.NaN, 20, 100.0001, "")),
+        new PeersRunner.Row("Segmenta (cpu-vector)", "cpu-1", "1", 0.01, 0.008, 20, 100.0, ""),
+        new PeersRunner.Row("scikit-learn 1.2.1 (lloyd, float32)", "cpu-1", "1", 0.03, Double.NaN, 20, 100.0001, "")),
         List.of(), "cpu", "1.2.1", 0.1, 0.2, "cmd");
     assertTrue(t.contains("| 3.00x |"), t);
     assertTrue(t.contains("1.0e-06"), t);

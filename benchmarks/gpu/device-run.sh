@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# On the GPU machine, with .device carried (see prepare-device.sh): the CUDA backend's oracle tests
+# (a missing device is a failure here), then the GPU benchmarks. Logs go to $OUT when it is set.
+# Usage: benchmarks/gpu/device-run.sh [tests|step|peers|all] ...
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out=${OUT:-benchmarks/results}
+mkdir -p "$out"
+java=.device/jre/bin/java
+flags=$(cat .device/segmenta-jvm.args)
+what=${1:-all}
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,temperature.gpu,utilization.gpu --format=csv | tee "$out/gpu.txt"
+if [ "$what" = tests ] || [ "$what" = all ]; then
+  SEGMENTA_REQUIRE_CUDA=1 $java $flags -jar .device/lib/junit-platform-console-standalone-1.14.4.jar execute \
+    -cp .device/lib/benchmarks.jar:.device/lib/kernels-tests.jar --select-class io.segmenta.kernels.GpuBackendsTest \
+    --details=tree --disable-banner > "$out/cuda-tests.txt" 2>&1
+  echo "cuda tests exit: $?"; grep -E "tests (successful|failed|skipped|aborted)" "$out/cuda-tests.txt"
+  grep -B2 -A12 "✘" "$out/cuda-tests.txt" | head -60
+fi
+if [ "$what" = step ] || [ "$what" = all ]; then
+  $java $flags -jar .device/lib/benchmarks.jar jmh KMeansStep -p backend=cuda -p threads=1 -p n=1000000,10000000 \
+    -f 1 -wi 3 -i 5 -w 1 -r 1 -rff "$out/jmh-step-cuda.csv" > "$out/jmh-step-cuda.txt" 2>&1
+  echo "jmh exit: $?"; tail -4 "$out/jmh-step-cuda.txt"
+fi
+if [ "$what" = peers ] || [ "$what" = all ]; then
+  shift || true
+  $java $flags -Xmx24g -jar .device/lib/benchmarks.jar peers --backends cpu,cuda --threads 16 --repeats 5 --work /tmp/segmenta-work \
+    --out "$out/peers-gpu.md" "$@" 2>"$out/peers-stderr.txt"
+  echo "peers exit: $?"; tail -5 "$out/peers-stderr.txt"
+fi
