@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Rows to segment: a float32 matrix, its column names, optional row ids and optional sample weights.
@@ -20,12 +21,15 @@ public final class Dataset {
   private final List<String> columns;
   private final String[] ids;
   private final float[] weights;
+  /** Ids looked up per row (a feature store's id file) instead of held in an array; or null. */
+  private final LongFunction<String> idSource;
 
-  private Dataset(HostMatrix matrix, List<String> columns, String[] ids, float[] weights) {
+  private Dataset(HostMatrix matrix, List<String> columns, String[] ids, float[] weights, LongFunction<String> idSource) {
     this.matrix = matrix;
     this.columns = columns;
     this.ids = ids;
     this.weights = weights;
+    this.idSource = idSource;
   }
 
   /**
@@ -73,7 +77,7 @@ public final class Dataset {
         }
       }
     }
-    return new Dataset(matrix, columns, ids, weights);
+    return new Dataset(matrix, columns, ids, weights, null);
   }
 
   /** Copies rows of equal length; columns {@code x1 .. xd}. */
@@ -94,8 +98,20 @@ public final class Dataset {
 
   /** The same rows with sample weights. */
   public Dataset withWeights(float[] w) {
-    return of(matrix, columns, ids, w);
+    Dataset v = of(matrix, columns, ids, w);
+    return idSource == null ? v : new Dataset(v.matrix, v.columns, null, v.weights, idSource);
   }
+
+  /**
+   * The same rows with ids looked up on demand, for data too large to hold every id on the heap
+   * (a feature store). {@link #ids()} is then {@code null}; {@link #id(long)} asks the source.
+   */
+  public Dataset withIdSource(LongFunction<String> source) {
+    return new Dataset(matrix, columns, null, weights, java.util.Objects.requireNonNull(source, "source"));
+  }
+
+  /** The id source given to {@link #withIdSource}, or {@code null}. */
+  public LongFunction<String> idSource() { return idSource; }
 
   /** The same rows with ids. */
   public Dataset withIds(String[] rowIds) {
@@ -115,6 +131,7 @@ public final class Dataset {
 
   /** The id of row {@code i} (0-based): its id, or its 1-based number. */
   public String id(long i) {
+    if (idSource != null) return idSource.apply(i);
     return ids == null ? Long.toString(i + 1) : ids[(int) i];
   }
 

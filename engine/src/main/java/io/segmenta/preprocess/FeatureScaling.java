@@ -124,7 +124,8 @@ public record FeatureScaling(ScaleMethod method, double[] offset, double[] scale
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < d; j++) out[i * d + j] = (float) ((out[i * d + j] - offset[j]) / scale[j]);
     }
-    return Dataset.of(HostMatrix.ofRowMajor(out, n, d), data.columns(), data.ids(), data.weights());
+    Dataset scaled = Dataset.of(HostMatrix.ofRowMajor(out, n, d), data.columns(), data.ids(), data.weights());
+    return data.idSource() == null ? scaled : scaled.withIdSource(data.idSource());
   }
 
   /** Maps a point in the input's units into the scaled space. */
