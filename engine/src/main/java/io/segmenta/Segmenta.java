@@ -14,6 +14,9 @@ import io.segmenta.kmeans.KMeansResult;
 import io.segmenta.kmeans.Prediction;
 import io.segmenta.model.ModelFile;
 import io.segmenta.run.RunControl;
+import io.segmenta.store.PublishedAssignments;
+import io.segmenta.store.FeatureStore;
+import io.segmenta.store.SegmentLookup;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -65,6 +68,34 @@ public final class Segmenta implements AutoCloseable {
    */
   public static KMeansModel loadModel(Path file) {
     return ModelFile.load(file);
+  }
+
+  /**
+   * Opens a feature store written by {@code segment ingest} or {@link io.segmenta.store.FeatureStoreWriter}:
+   * {@code store.dataset()} is what {@link #kmeans} takes.
+   *
+   * @throws io.segmenta.store.StoreException if the store is missing, incomplete or corrupt
+   */
+  public static FeatureStore openStore(Path store) {
+    return FeatureStore.open(store);
+  }
+
+  /**
+   * Customers' segments from the newest run published into a store: {@code lookup.segmentOf(id)} is
+   * one O(1) off-heap map read, and moves to a newer run within a second of its publication.
+   */
+  public static SegmentLookup lookup(Path store) {
+    return SegmentLookup.open(store, 1000);
+  }
+
+  /**
+   * Publishes a run on a store's rows, so that {@link #lookup} serves it; returns its version.
+   * Readers move from the previous run to this one atomically.
+   */
+  public static long publish(FeatureStore store, KMeansResult result) {
+    Dataset d = store.dataset();
+    return PublishedAssignments.publish(store.dir(), store.rows(), store::idOf, result.labels(), result.distances(),
+        PublishedAssignments.runJson("kmeans", result.model().k(), d.rows(), result.model().inertia(), result.backend().name()));
   }
 
   /** The backend in use. */

@@ -12,6 +12,8 @@ import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
 import io.segmenta.preprocess.ScaleMethod;
 import io.segmenta.run.RunControl;
+import io.segmenta.store.PublishedAssignments;
+import io.segmenta.store.FeatureStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +38,11 @@ final class KMeansCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin TableArgs table;
+
+  @Option(names = "--store", paramLabel = "DIR",
+      description = "Read the rows from a feature store (segment ingest) instead of --input; the run's assignments are then "
+          + "published into the store for 'segment lookup' and Segmenta.lookup.")
+  Path store;
 
   @Mixin Params params;
 
@@ -88,14 +95,32 @@ final class KMeansCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BackendChoice backend = Cli.backend(spec, run.backend);
     if (run.threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + run.threads);
+    if ((table.input == null) == (store == null)) {
+      throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE and --store DIR");
+    }
+    if (store != null && (table.columns != null || table.idColumn != null || table.weightColumn != null || table.header != null)) {
+      throw new ParameterException(spec.commandLine(), "--columns, --id-column, --weight-column and --header apply to --input, not --store");
+    }
     long t0 = System.nanoTime();
     Dataset data;
-    try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
-      data = TableReader.read(table.input, table.options(List.of()), p::stepTo);
-      p.done();
+    FeatureStore fs = null;
+    if (store != null) {
+      fs = FeatureStore.open(store);
+      data = fs.dataset();
+    } else {
+      try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
+        data = TableReader.read(table.input, table.options(List.of()), p::stepTo);
+        p.done();
+      }
     }
-    double readSeconds = (System.nanoTime() - t0) / 1e9;
+    try {
+      return fit(data, fs, (System.nanoTime() - t0) / 1e9, backend);
+    } finally {
+      if (fs != null) fs.close();
+    }
+  }
 
+  private int fit(Dataset data, FeatureStore fs, double readSeconds, BackendChoice backend) throws Exception {
     KMeansParams.Builder b = KMeansParams.builder(params.k).nInit(params.nInit).maxIter(params.maxIter).tol(params.tol)
         .seed(params.seed).scale(ScaleMethod.parse(params.scale));
     Init init = initMethod(params.init);
@@ -121,7 +146,12 @@ final class KMeansCommand implements Callable<Integer> {
           }
         }
       }
-      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), table.input, readSeconds);
+      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds);
+      if (fs != null) {
+        long v = PublishedAssignments.publish(fs.dir(), data.rows(), data::id, result.labels(), result.distances(),
+            PublishedAssignments.runJson("kmeans", kp.k(), data.rows(), result.model().inertia(), engine.backend().name()));
+        spec.commandLine().getErr().printf("segment: assignments published to %s as version %d%n", fs.dir(), v);
+      }
       spec.commandLine().getErr().printf("segment: %d rows, %d segments, inertia %.6g, %d iterations%s; outputs in %s%n",
           data.rows(), kp.k(), result.model().inertia(), result.model().iterations(),
           result.model().converged() ? "" : " (not converged: raise --max-iter)", run.out);

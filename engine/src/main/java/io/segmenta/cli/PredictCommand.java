@@ -42,6 +42,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (table.input == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--input=FILE'");
     KMeansModel m = Segmenta.loadModel(model);
     Dataset data;
     try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {

@@ -11,24 +11,26 @@ import picocli.CommandLine.Command;
  * The {@code segment} command line tool.
  *
  * <p>Exit codes: 0 success; 2 bad usage or bad input (the message names the parameter, file, line
- * or column); 3 the requested backend cannot run here; 1 an unexpected failure; 130 cancelled
+ * or column); 3 the requested backend cannot run here; 4 a looked-up id is not in the run; 1 an unexpected failure; 130 cancelled
  * (Ctrl-C).
  */
 @Command(name = "segment", mixinStandardHelpOptions = true, versionProvider = SegmentCli.Version.class,
     description = "Segments customers: K-Means on the CPU (Vector API) or, where present, a GPU.",
-    subcommands = {KMeansCommand.class, PredictCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {KMeansCommand.class, PredictCommand.class, IngestCommand.class, LookupCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:success",
         " 1:unexpected failure (a bug: please report it with the stack trace)",
         " 2:bad usage or bad input; the message names the parameter, file, line or column",
         " 3:the requested backend cannot run on this machine",
+        " 4:lookup: a customer id is not in the published run",
         "130:cancelled (Ctrl-C)"})
 public final class SegmentCli {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_BACKEND = 3;
+  public static final int EXIT_NOT_FOUND = 4;
   public static final int EXIT_CANCELLED = 130;
 
   public static void main(String[] args) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The options that say how to read a feature table; shared by every command that reads one. */
 final class TableArgs {
-  @Option(names = "--input", required = true, paramLabel = "FILE",
+  @Option(names = "--input", paramLabel = "FILE",
       description = "Feature table: CSV, TSV or whitespace-separated text, plain or gzipped.")
   Path input;
 

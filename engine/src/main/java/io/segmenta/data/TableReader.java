@@ -76,7 +76,8 @@ public final class TableReader {
       this.where = file.toString();
     }
 
-    Dataset read() throws IOException {
+    /** Streams every row to {@code sink}; malformed rows fail, or go to {@code rejects} under the skip policy. */
+    ScanResult scan(RowSink sink, Malformed policy, RejectSink rejects) throws IOException {
       if (Files.isDirectory(file)) throw new InvalidInputException(where + " is a directory, not a table");
       TextFormat format = options.format() == TextFormat.AUTO ? sniff() : options.format();
       CountingStream counter = new CountingStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
@@ -97,61 +98,55 @@ public final class TableReader {
         int d = features.length;
         List<String> featureNames = new ArrayList<>(d);
         for (int f : features) featureNames.add(names.get(f));
-
-        List<float[]> blocks = new ArrayList<>();
-        float[] block = new float[Math.max(d, BLOCK / d * d)];
-        int inBlock = 0;
-        long n = 0;
-        List<String> ids = idCol >= 0 ? new ArrayList<>() : null;
-        Map<String, Long> idRow = idCol >= 0 ? new HashMap<>() : null;
-        FloatList weights = weightCol >= 0 ? new FloatList() : null;
+        sink.start(featureNames, idCol >= 0, weightCol >= 0);
+        float[] row = new float[d];
+        long n = 0, rejected = 0;
         Iterator<Line> rows = header ? lines : prepend(first, lines);
         while (rows.hasNext()) {
           Line line = rows.next();
           String[] f = line.fields();
-          if (f.length != width) {
-            throw new InvalidInputException(where + ", line " + line.number() + ": " + f.length + " fields, but "
-                + (header ? "the header has " : "the first line has ") + width + " (ragged row)");
-          }
-          if (inBlock == block.length) {
-            blocks.add(block);
-            block = new float[block.length];
-            inBlock = 0;
-          }
-          for (int j = 0; j < d; j++) {
-            block[inBlock++] = number(f[features[j]], line.number(), names.get(features[j]));
-          }
-          if (ids != null) {
-            String id = f[idCol].strip();
-            if (id.isEmpty()) throw new InvalidInputException(where + ", line " + line.number() + ", column '" + names.get(idCol) + "': empty id");
-            Long prev = idRow.putIfAbsent(id, line.number());
-            if (prev != null) {
-              throw new InvalidInputException(where + ", line " + line.number() + ", column '" + names.get(idCol)
-                  + "': duplicate id '" + id + "' (first seen on line " + prev + ")");
+          String id = null;
+          float w = 1f;
+          try {
+            if (f.length != width) {
+              throw new InvalidInputException(where + ", line " + line.number() + ": " + f.length + " fields, but "
+                  + (header ? "the header has " : "the first line has ") + width + " (ragged row)");
             }
-            ids.add(id);
-          }
-          if (weights != null) {
-            float w = number(f[weightCol], line.number(), names.get(weightCol));
-            if (w < 0) {
-              throw new InvalidInputException(where + ", line " + line.number() + ", column '" + names.get(weightCol)
-                  + "': weight " + f[weightCol].strip() + " is negative; sample weights must be >= 0");
+            for (int j = 0; j < d; j++) row[j] = number(f[features[j]], line.number(), names.get(features[j]));
+            if (idCol >= 0) {
+              id = f[idCol].strip();
+              if (id.isEmpty()) throw new InvalidInputException(where + ", line " + line.number() + ", column '" + names.get(idCol) + "': empty id");
             }
-            weights.add(w);
+            if (weightCol >= 0) {
+              w = number(f[weightCol], line.number(), names.get(weightCol));
+              if (w < 0) {
+                throw new InvalidInputException(where + ", line " + line.number() + ", column '" + names.get(weightCol)
+                    + "': weight " + f[weightCol].strip() + " is negative; sample weights must be >= 0");
+              }
+            }
+          } catch (InvalidInputException e) {
+            if (policy == Malformed.FAIL) throw e;
+            rejected++;
+            rejects.reject(line.number(), f, e.getMessage());
+            continue;
           }
+          sink.row(line.number(), id, row, w);
           n++;
           if ((n & 0x3FFF) == 0) progress.accept(lines.bytesRead());
         }
         progress.accept(lines.bytesRead());
-        if (n == 0) throw new InvalidInputException(where + " has a header but no data rows");
-        blocks.add(Arrays.copyOf(block, inBlock));
-        HostMatrix matrix = HostMatrix.of(pack(blocks, n * d), n, d);
-        if (weights != null && n > Integer.MAX_VALUE - 8) {
-          throw new InvalidInputException(where + ": " + n + " rows is too many for in-memory weights; use the feature store");
+        if (n == 0) {
+          throw new InvalidInputException(rejected > 0 ? where + ": all " + rejected + " data rows were rejected"
+              : where + " has a header but no data rows");
         }
-        return Dataset.of(matrix, featureNames, ids == null ? null : ids.toArray(String[]::new),
-            weights == null ? null : weights.toArray());
+        return new ScanResult(n, rejected);
       }
+    }
+
+    Dataset read() throws IOException {
+      Collector c = new Collector(where);
+      scan(c, Malformed.FAIL, null);
+      return c.dataset();
     }
 
     private int[] featureColumns(List<String> names, int idCol, int weightCol) {
@@ -285,6 +280,102 @@ public final class TableReader {
       off += (long) b.length * Float.BYTES;
     }
     return seg;
+  }
+
+  /** What to do with a malformed row while streaming. */
+  public enum Malformed {
+    /** Stop with an error that names the file, line and reason (the default). */
+    FAIL,
+    /** Count the row, hand it to the reject sink, and go on. */
+    SKIP
+  }
+
+  /** Receives the rows of a streamed table, in file order. {@code row} is reused: copy what you keep. */
+  public interface RowSink {
+    void start(List<String> columns, boolean hasIds, boolean hasWeights);
+
+    void row(long line, String id, float[] row, float weight);
+  }
+
+  /** Receives malformed rows under {@link Malformed#SKIP}. */
+  public interface RejectSink {
+    void reject(long line, String[] fields, String reason);
+  }
+
+  /** Rows streamed and rows rejected. */
+  public record ScanResult(long rows, long rejected) {}
+
+  /**
+   * Streams {@code file} row by row to {@code sink} with bounded memory (nothing is kept per row).
+   *
+   * @param rejects where malformed rows go under {@link Malformed#SKIP}; unused under FAIL
+   */
+  public static ScanResult stream(Path file, TableOptions options, Malformed policy, RejectSink rejects, LongConsumer progress,
+                                  RowSink sink) {
+    try {
+      return new Run(file, options, progress).scan(sink, policy, rejects);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file + ": no such file");
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Collects streamed rows into an in-memory, off-heap matrix (the {@link #read} path). */
+  private static final class Collector implements RowSink {
+    private final String where;
+    private List<String> columns;
+    private int d;
+    private final List<float[]> blocks = new ArrayList<>();
+    private float[] block;
+    private int inBlock;
+    private long n;
+    private List<String> ids;
+    private Map<String, Long> idLine;
+    private FloatList weights;
+
+    Collector(String where) {
+      this.where = where;
+    }
+
+    @Override public void start(List<String> cols, boolean hasIds, boolean hasWeights) {
+      columns = cols;
+      d = cols.size();
+      block = new float[Math.max(d, BLOCK / d * d)];
+      if (hasIds) {
+        ids = new ArrayList<>();
+        idLine = new HashMap<>();
+      }
+      if (hasWeights) weights = new FloatList();
+    }
+
+    @Override public void row(long line, String id, float[] row, float weight) {
+      if (ids != null) {
+        Long prev = idLine.putIfAbsent(id, line);
+        if (prev != null) {
+          throw new InvalidInputException(where + ", line " + line + ": duplicate id '" + id + "' (first seen on line " + prev + ")");
+        }
+        ids.add(id);
+      }
+      if (inBlock == block.length) {
+        blocks.add(block);
+        block = new float[block.length];
+        inBlock = 0;
+      }
+      System.arraycopy(row, 0, block, inBlock, d);
+      inBlock += d;
+      if (weights != null) weights.add(weight);
+      n++;
+    }
+
+    Dataset dataset() {
+      blocks.add(Arrays.copyOf(block, inBlock));
+      if (weights != null && n > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException(where + ": " + n + " rows is too many for in-memory weights; use the feature store");
+      }
+      HostMatrix matrix = HostMatrix.of(pack(blocks, n * d), n, d);
+      return Dataset.of(matrix, columns, ids == null ? null : ids.toArray(String[]::new), weights == null ? null : weights.toArray());
+    }
   }
 
   /** Lines of fields from either parser, skipping blank lines, with byte progress. */

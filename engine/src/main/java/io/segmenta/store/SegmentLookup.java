@@ -21,7 +21,7 @@ public final class SegmentLookup implements AutoCloseable {
   private record Snapshot(long version, ChronicleMap<CharSequence, Long> map) {}
 
   private SegmentLookup(Path store, long refreshMillis) {
-    this.root = store.resolve(Assignments.DIR);
+    this.root = store.resolve(PublishedAssignments.DIR);
     this.refreshNanos = refreshMillis * 1_000_000L;
     this.snapshot = load();
     this.checkedAt = System.nanoTime();
@@ -39,10 +39,10 @@ public final class SegmentLookup implements AutoCloseable {
   }
 
   private Snapshot load() {
-    long v = Assignments.current(root);
+    long v = PublishedAssignments.current(root);
     if (v == 0) throw new StoreException("no segmentation has been published for the store at " + root.getParent()
         + " (run 'segment kmeans --store ...' first)");
-    Path file = root.resolve(Assignments.name(v)).resolve(Assignments.MAP);
+    Path file = root.resolve(PublishedAssignments.name(v)).resolve(PublishedAssignments.MAP);
     if (!Files.exists(file)) throw new StoreException("the assignments under " + root + " are corrupt: version " + v + " is missing");
     ChronicleMap<CharSequence, Long> map;
     try {
@@ -78,7 +78,7 @@ public final class SegmentLookup implements AutoCloseable {
   /** Moves to the newest published run now, if there is a newer one. */
   public synchronized void refresh() {
     if (closed) throw new IllegalStateException("lookup is closed");
-    if (Assignments.current(root) == snapshot.version()) return;
+    if (PublishedAssignments.current(root) == snapshot.version()) return;
     Snapshot old = snapshot;
     snapshot = load();
     // Calls already holding the old snapshot finish on it; Chronicle Map reads after close fail,

@@ -18,7 +18,7 @@ class SegmentLookupTest {
     float[] sq = new float[n];
     Arrays.fill(labels, segment);
     Arrays.fill(sq, segment * segment); // distance = segment: ties the distance to the run too
-    return Assignments.publish(store, n, r -> "cust-" + r, labels, sq, Assignments.runJson("kmeans", 3, n, 1.0, "cpu"));
+    return PublishedAssignments.publish(store, n, r -> "cust-" + r, labels, sq, PublishedAssignments.runJson("kmeans", 3, n, 1.0, "cpu"));
   }
 
   @Test

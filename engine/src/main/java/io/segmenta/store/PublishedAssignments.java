@@ -21,15 +21,15 @@ import net.openhft.chronicle.map.ChronicleMap;
  * rename. A reader therefore sees one whole run or the next, never a mix. The two newest versions
  * are kept, so a reader still on the previous one keeps working.
  */
-public final class Assignments {
-  private static final Logger LOG = Logger.getLogger(Assignments.class.getName());
+public final class PublishedAssignments {
+  private static final Logger LOG = Logger.getLogger(PublishedAssignments.class.getName());
   static final String DIR = "assignments";
   static final String CURRENT = "CURRENT";
   static final String MAP = "assignments.cm";
   static final String META = "run.json";
   private static final int KEEP = 2;
 
-  private Assignments() {}
+  private PublishedAssignments() {}
 
   /**
    * Writes and publishes a version.
