@@ -37,7 +37,15 @@ public final class CpuBackend implements ComputeBackend {
   private final BackendInfo info;
   private volatile boolean closed;
 
+  /** Heap bytes data may take resident; above it, {@link #upload} streams (a third of the maximum heap). */
+  private final long residentBudget;
+
   CpuBackend(CpuKernels kernels, int threads) {
+    this(kernels, threads, Runtime.getRuntime().maxMemory() / 3);
+  }
+
+  CpuBackend(CpuKernels kernels, int threads, long residentBudget) {
+    this.residentBudget = residentBudget;
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     this.kernels = kernels;
     this.threads = threads;
@@ -73,6 +81,10 @@ public final class CpuBackend implements ComputeBackend {
     }
     int d = x.cols();
     double[] mean = kernels.centres() ? x.columnMeans() : new double[d];
+    if (packedBytes(x.rows(), d) > residentBudget) {
+      // Larger than the budget (a store bigger than the heap): pack each chunk as a pass reaches it.
+      return new CpuMatrix(this, kernels, x, weights, mean);
+    }
     int nChunks = Math.toIntExact((x.rows() + CHUNK_ROWS - 1) / CHUNK_ROWS);
     CpuChunk[] chunks = new CpuChunk[nChunks];
     runAll(nChunks, i -> {
@@ -86,6 +98,11 @@ public final class CpuBackend implements ComputeBackend {
       chunks[i] = kernels.pack(x, from, rows, mean, w);
     });
     return new CpuMatrix(this, chunks, x.rows(), d, mean, weights != null);
+  }
+
+  /** Heap a resident copy takes: packed values, row norms, labels and distances. */
+  static long packedBytes(long rows, int d) {
+    return rows * ((long) d + 3) * Float.BYTES;
   }
 
   @Override
@@ -106,7 +123,7 @@ public final class CpuBackend implements ComputeBackend {
     CpuAssignments.Totals totals = kernels.incremental() ? a.totalsFor(m, k, d) : null;
     KMeansStepResult acc = result;
     acc.reset(k, d);
-    int nChunks = m.chunks().length;
+    int nChunks = m.chunkCount();
     int wave = Math.min(nChunks, Math.max(16, 4 * threads));
     KMeansStepResult[] partials = new KMeansStepResult[wave];
     for (int i = 0; i < wave; i++) partials[i] = new KMeansStepResult(k, d);
@@ -116,7 +133,7 @@ public final class CpuBackend implements ComputeBackend {
       runAll(count, i -> {
         KMeansStepResult p = partials[i];
         p.reset(k, d);
-        kernels.step(m.chunks()[base + i], prepared, a.labels(base + i), a.dists(base + i), p);
+        kernels.step(m.chunk(base + i), prepared, a.labels(base + i), a.dists(base + i), p);
       });
       // Ordered reduction: chunk 0, 1, 2, ... whatever thread computed each.
       for (int i = 0; i < count; i++) acc.add(partials[i]);
@@ -147,8 +164,8 @@ public final class CpuBackend implements ComputeBackend {
       int ci = c0 + i;
       long chunkStart = (long) ci * CHUNK_ROWS;
       long lo = Math.max(from, chunkStart);
-      long hi = Math.min(from + count, chunkStart + mx.chunks()[ci].rows());
-      kernels.pairwise(mx.chunks()[ci], (int) (lo - chunkStart), (int) (hi - lo), prepared, out,
+      long hi = Math.min(from + count, chunkStart + mx.chunkRows(ci));
+      kernels.pairwise(mx.chunk(ci), (int) (lo - chunkStart), (int) (hi - lo), prepared, out,
           (int) ((lo - from) * m));
     });
   }

@@ -35,6 +35,11 @@ public final class CpuBackendProvider implements BackendProvider {
     return new CpuBackend(vector ? VectorSupport.best() : new ScalarKernels(), threads);
   }
 
+  /** Opens the CPU backend with a heap budget for resident data; above it, data is streamed (tests). */
+  public static ComputeBackend open(boolean vector, int threads, long residentBudgetBytes) {
+    return new CpuBackend(vector ? VectorSupport.best() : new ScalarKernels(), threads, residentBudgetBytes);
+  }
+
   /** Why the Vector API is not in use, or {@code null} when it is. */
   public static String vectorFallbackReason() {
     return VectorSupport.fallbackReason();

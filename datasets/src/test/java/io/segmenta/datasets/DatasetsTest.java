@@ -73,4 +73,32 @@ class DatasetsTest {
     assertThrows(IllegalArgumentException.class, () -> Blobs.generate(0, 2, 2, 1, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> Blobs.generate(10, 2, 2, -1, 1, 0));
   }
+
+  @Test
+  void syntheticCustomersAreReproducibleWithPlantedBehaviour() {
+    SyntheticCustomers g = new SyntheticCustomers(6, 4, 11);
+    float[] a = new float[6], b = new float[6];
+    assertEquals(g.row(123_456_789L, a), g.row(123_456_789L, b));
+    assertArrayEquals(a, b, "row i depends only on the seed and i");
+    int n = 200_000;
+    long[] count = new long[4];
+    double[] recency = new double[4];
+    for (int i = 0; i < n; i++) {
+      int s = g.row(i, a);
+      count[s]++;
+      recency[s] += a[0];
+      assertTrue(a[0] >= 0 && a[1] >= 1 && a[2] > 0, "recency >= 0, at least one purchase, positive spend");
+    }
+    for (int s = 0; s < 4; s++) {
+      assertTrue(count[s] > n / 12, "every segment is populated: " + java.util.Arrays.toString(count));
+    }
+    // Segments differ in behaviour: their mean recencies are not all alike.
+    double lo = Double.MAX_VALUE, hi = 0;
+    for (int s = 0; s < 4; s++) {
+      double m = recency[s] / count[s];
+      lo = Math.min(lo, m);
+      hi = Math.max(hi, m);
+    }
+    assertTrue(hi > 1.5 * lo, "planted recency differs between segments: " + lo + " .. " + hi);
+  }
 }

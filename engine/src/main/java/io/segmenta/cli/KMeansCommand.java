@@ -131,8 +131,13 @@ final class KMeansCommand implements Callable<Integer> {
     try (Segmenta engine = Segmenta.open(new EngineOptions(backend, run.threads))) {
       KMeansResult result;
       RunControl control;
+      double[] iterationSeconds = {0, 0};
       try (Progress p = Progress.iterations("K-Means", kp.effectiveNInit(), kp.maxIter(), !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
-        control = new RunControl(p::onIteration);
+        control = new RunControl(stats -> {
+          p.onIteration(stats);
+          iterationSeconds[0] += stats.seconds();
+          iterationSeconds[1]++;
+        });
         Thread hook = new Thread(control::cancel, "segment-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -146,7 +151,8 @@ final class KMeansCommand implements Callable<Integer> {
           }
         }
       }
-      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds);
+      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds,
+          iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1]);
       if (fs != null) {
         long v = PublishedAssignments.publish(fs.dir(), data.rows(), data::id, result.labels(), result.distances(),
             PublishedAssignments.runJson("kmeans", kp.k(), data.rows(), result.model().inertia(), engine.backend().name()));

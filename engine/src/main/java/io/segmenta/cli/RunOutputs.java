@@ -25,7 +25,8 @@ import java.util.Locale;
 final class RunOutputs {
   private RunOutputs() {}
 
-  static void writeKMeans(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds) {
+  static void writeKMeans(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds,
+                          double secondsPerIteration) {
     long t0 = System.nanoTime();
     KMeansModel m = r.model();
     try {
@@ -65,6 +66,7 @@ final class RunOutputs {
     j.field("device", backend.device());
     j.field("threads", backend.threads());
     j.field("seconds", r.seconds());
+    j.field("seconds_per_iteration", secondsPerIteration);
     j.field("read_seconds", readSeconds);
     j.field("write_seconds", writeSeconds);
     j.field("input", input.toString());
