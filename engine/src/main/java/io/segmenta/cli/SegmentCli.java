@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "segment", mixinStandardHelpOptions = true, versionProvider = SegmentCli.Version.class,
     description = "Segments customers: K-Means on the CPU (Vector API) or, where present, a GPU.",
-    subcommands = {KMeansCommand.class, PredictCommand.class, IngestCommand.class, GenerateCommand.class, LookupCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {KMeansCommand.class, PredictCommand.class, IngestCommand.class, RfmCommand.class, GenerateCommand.class, LookupCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:success",
@@ -32,12 +32,16 @@ public final class SegmentCli {
   public static final int EXIT_BACKEND = 3;
   public static final int EXIT_NOT_FOUND = 4;
   public static final int EXIT_CANCELLED = 130;
+  /** Held so that the level set on it is not lost to garbage collection. */
+  private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("net.openhft");
 
   public static void main(String[] args) {
     // One line per log record ("INFO: auto: passed over cuda: ..."), not java.util.logging's two.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
     }
+    // Chronicle Map announces itself at INFO on every start; only its warnings matter to a CLI user.
+    QUIET.setLevel(java.util.logging.Level.WARNING);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -143,6 +143,27 @@ public final class TableReader {
       }
     }
 
+    long fields(FieldSink sink) throws IOException {
+      if (Files.isDirectory(file)) throw new InvalidInputException(where + " is a directory, not a table");
+      TextFormat format = options.format() == TextFormat.AUTO ? sniff() : options.format();
+      CountingStream counter = new CountingStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+      try (InputStream raw = decode(counter); LineSource lines = new LineSource(raw, counter, format)) {
+        if (!lines.hasNext()) throw new InvalidInputException(where + " is empty: no header and no rows");
+        List<String> names = new ArrayList<>();
+        for (String f : lines.next().fields()) names.add(f.strip());
+        sink.header(names);
+        long n = 0;
+        while (lines.hasNext()) {
+          Line line = lines.next();
+          sink.row(line.number(), line.fields());
+          if ((++n & 0x3FFF) == 0) progress.accept(lines.bytesRead());
+        }
+        progress.accept(lines.bytesRead());
+        if (n == 0) throw new InvalidInputException(where + " has a header but no data rows");
+        return n;
+      }
+    }
+
     Dataset read() throws IOException {
       Collector c = new Collector(where);
       scan(c, Malformed.FAIL, null);
@@ -314,6 +335,30 @@ public final class TableReader {
                                   RowSink sink) {
     try {
       return new Run(file, options, progress).scan(sink, policy, rejects);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file + ": no such file");
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Receives a table's raw fields: the header's names, then each data line's fields. */
+  public interface FieldSink {
+    void header(List<String> names);
+
+    void row(long line, String[] fields);
+  }
+
+  /**
+   * Streams the raw fields of a table with a header line (CSV, TSV or whitespace, plain or gzipped):
+   * the transaction path, whose columns are not all numbers.
+   *
+   * @return the number of data lines
+   */
+  public static long streamFields(Path file, TextFormat format, LongConsumer progress, FieldSink sink) {
+    try {
+      Run run = new Run(file, TableOptions.DEFAULTS.withFormat(format), progress);
+      return run.fields(sink);
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(file + ": no such file");
     } catch (IOException e) {

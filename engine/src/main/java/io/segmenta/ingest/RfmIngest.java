@@ -1,0 +1,321 @@
+package io.segmenta.ingest;
+
+import io.segmenta.InvalidInputException;
+import io.segmenta.data.TableReader;
+import io.segmenta.store.FeatureStoreWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import net.openhft.chronicle.map.ChronicleMap;
+
+/**
+ * Turns a transaction log into one feature row per customer, in a feature store. One streaming pass
+ * aggregates into off-heap Chronicle Maps (per customer, per customer-invoice and per
+ * customer-product), so memory does not grow with the number of customers; a second pass over the
+ * customer map writes the store.
+ *
+ * <p>Features (in this order; those whose fields the layout lacks are left out):
+ * <ul>
+ *   <li>{@code recency_days}: days from the last purchase to the reference date;
+ *   <li>{@code frequency}: distinct purchase invoices (or purchase days without an invoice column);
+ *   <li>{@code monetary}: net value, returns and cancellations subtracted;
+ *   <li>{@code tenure_days}: days from the first purchase to the reference date;
+ *   <li>{@code avg_basket_value}: gross purchase value / frequency;
+ *   <li>{@code distinct_products}: distinct products bought;
+ *   <li>{@code return_rate}: returned or cancelled lines / all lines;
+ *   <li>{@code mean_interpurchase_days}: (last - first purchase) / (frequency - 1); for a customer
+ *       with a single purchase, the tenure (the gap to a next purchase is at least that long).
+ * </ul>
+ * A customer with only returns has frequency 0, and recency and tenure from its first and last
+ * transaction. The reference date defaults to the day after the last transaction in the log.
+ * Lines without a customer id cannot be attributed: they are counted and written to the rejects
+ * file, never silently dropped.
+ */
+public final class RfmIngest {
+  private static final int AGG = 8 * Long.BYTES;
+  // Aggregate slots, in one 64-byte value per customer.
+  private static final int FIRST = 0, LAST = 1, GROSS = 2, NET = 3, LINES = 4, RETURNS = 5, FREQ = 6, PRODUCTS = 7;
+
+  private RfmIngest() {}
+
+  /** What an RFM ingest did. */
+  public record Report(long lines, long customers, long rejected, long withoutCustomer, LocalDateTime reference, List<String> features,
+                       Path rejectsFile, double seconds) {}
+
+  public static Report run(Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy, Path rejectsFile,
+                           Path store, boolean overwrite, LongConsumer progress) {
+    long t0 = System.nanoTime();
+    Path work = store.toAbsolutePath().resolveSibling(store.getFileName() + ".rfm-work");
+    DateTimeFormatter fmt;
+    try {
+      fmt = DateTimeFormatter.ofPattern(layout.timestampPattern());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("timestamp pattern '" + layout.timestampPattern() + "' is invalid: " + e.getMessage());
+    }
+    long estimate;
+    try {
+      long size = Files.size(input);
+      boolean gz = input.getFileName().toString().endsWith(".gz");
+      estimate = Math.max(1024, (gz ? size * 7 : size) / 40);
+    } catch (IOException e) {
+      throw new InvalidInputException(input + ": no such file");
+    }
+    try {
+      deleteTree(work);
+      Files.createDirectories(work);
+      try (ChronicleMap<CharSequence, byte[]> customers = ChronicleMap.of(CharSequence.class, byte[].class).name("rfm-customers")
+              .entries(Math.max(1024, estimate / 4)).averageKeySize(12).constantValueSizeBySample(new byte[AGG]).maxBloatFactor(20)
+              .createPersistedTo(work.resolve("customers.cm").toFile());
+           ChronicleMap<CharSequence, Long> seen = ChronicleMap.of(CharSequence.class, Long.class).name("rfm-pairs")
+              .entries(estimate).averageKeySize(24).maxBloatFactor(20).createPersistedTo(work.resolve("pairs.cm").toFile());
+           RejectsFile rejects = new RejectsFile(rejectsFile)) {
+        Aggregator agg = new Aggregator(input, layout, fmt, policy, rejects, customers, seen);
+        long lines = TableReader.streamFields(input, layout.format(), progress, agg);
+        if (agg.maxTime == Long.MIN_VALUE) throw new InvalidInputException(input + ": no transaction with a customer id");
+        long ref = referenceDate != null ? referenceDate.atStartOfDay().toEpochSecond(ZoneOffset.UTC)
+            : LocalDateTime.ofEpochSecond(agg.maxTime, 0, ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+        List<String> features = featureNames(layout);
+        try (FeatureStoreWriter w = FeatureStoreWriter.create(store, features, true, overwrite, input + " (rfm, reference "
+            + LocalDateTime.ofEpochSecond(ref, 0, ZoneOffset.UTC) + ")")) {
+          float[] row = new float[features.size()];
+          ByteBuffer b = ByteBuffer.allocate(AGG);
+          for (var e : customers.entrySet()) {
+            b.clear();
+            b.put(e.getValue()).flip();
+            long[] a = new long[8];
+            for (int i = 0; i < 8; i++) a[i] = b.getLong(i * 8);
+            features(layout, a, ref, row);
+            w.append(e.getKey().toString(), row);
+          }
+          w.commit().close();
+        }
+        return new Report(lines, customers.longSize(), agg.rejected, agg.withoutCustomer, LocalDateTime.ofEpochSecond(ref, 0, ZoneOffset.UTC),
+            features, agg.rejected + agg.withoutCustomer > 0 ? rejectsFile : null, (System.nanoTime() - t0) / 1e9);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("RFM ingest of " + input + ": " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  static List<String> featureNames(TransactionLayout l) {
+    List<String> f = new ArrayList<>(List.of("recency_days", "frequency"));
+    if (l.hasValue()) f.add("monetary");
+    f.add("tenure_days");
+    if (l.hasValue()) f.add("avg_basket_value");
+    if (l.product() != null) f.add("distinct_products");
+    if (l.quantity() != null || l.cancelPrefix() != null) f.add("return_rate");
+    f.add("mean_interpurchase_days");
+    return f;
+  }
+
+  private static void features(TransactionLayout l, long[] a, long ref, float[] row) {
+    double day = 86_400.0;
+    long first = a[FIRST], last = a[LAST];
+    long freq = a[FREQ];
+    double gross = Double.longBitsToDouble(a[GROSS]), net = Double.longBitsToDouble(a[NET]);
+    int j = 0;
+    row[j++] = (float) ((ref - last) / day);
+    row[j++] = freq;
+    if (l.hasValue()) row[j++] = (float) net;
+    double tenure = (ref - first) / day;
+    row[j++] = (float) tenure;
+    if (l.hasValue()) row[j++] = (float) (freq > 0 ? gross / freq : 0);
+    if (l.product() != null) row[j++] = a[PRODUCTS];
+    if (l.quantity() != null || l.cancelPrefix() != null) row[j++] = (float) (a[LINES] == 0 ? 0 : (double) a[RETURNS] / a[LINES]);
+    row[j] = (float) (freq >= 2 ? (last - first) / day / (freq - 1) : tenure);
+  }
+
+  /** The streaming pass: one transaction line at a time into the off-heap maps. */
+  private static final class Aggregator implements TableReader.FieldSink {
+    private final Path input;
+    private final TransactionLayout l;
+    private final DateTimeFormatter fmt;
+    private final boolean dateOnly;
+    private final TableReader.Malformed policy;
+    private final RejectsFile rejects;
+    private final ChronicleMap<CharSequence, byte[]> customers;
+    private final ChronicleMap<CharSequence, Long> seen;
+    private final ByteBuffer buf = ByteBuffer.allocate(AGG);
+    private final byte[] value = new byte[AGG];
+    private final StringBuilder key = new StringBuilder();
+    private int cCust, cTime, cInv = -1, cProd = -1, cQty = -1, cPrice = -1, cAmount = -1, width;
+    long maxTime = Long.MIN_VALUE;
+    long rejected;
+    long withoutCustomer;
+
+    Aggregator(Path input, TransactionLayout l, DateTimeFormatter fmt, TableReader.Malformed policy, RejectsFile rejects,
+               ChronicleMap<CharSequence, byte[]> customers, ChronicleMap<CharSequence, Long> seen) {
+      this.input = input;
+      this.l = l;
+      this.fmt = fmt;
+      this.dateOnly = !l.timestampPattern().contains("H") && !l.timestampPattern().contains("h");
+      this.policy = policy;
+      this.rejects = rejects;
+      this.customers = customers;
+      this.seen = seen;
+    }
+
+    @Override
+    public void header(List<String> names) {
+      width = names.size();
+      cCust = col(names, l.customer(), "customer");
+      cTime = col(names, l.timestamp(), "timestamp");
+      if (l.invoice() != null) cInv = col(names, l.invoice(), "invoice");
+      if (l.product() != null) cProd = col(names, l.product(), "product");
+      if (l.quantity() != null) cQty = col(names, l.quantity(), "quantity");
+      if (l.unitPrice() != null) cPrice = col(names, l.unitPrice(), "unit price");
+      if (l.amount() != null) cAmount = col(names, l.amount(), "amount");
+    }
+
+    private int col(List<String> names, String name, String role) {
+      int i = names.indexOf(name);
+      if (i < 0) {
+        for (int j = 0; j < names.size(); j++) if (names.get(j).equalsIgnoreCase(name)) return j;
+        throw new InvalidInputException(role + " column '" + name + "' not found in " + input + "; its columns are: " + String.join(", ", names));
+      }
+      return i;
+    }
+
+    @Override
+    public void row(long line, String[] f) {
+      String cust;
+      long t;
+      double qty = 1, value = 0;
+      boolean cancel;
+      try {
+        if (f.length != width) throw bad(line, f.length + " fields, but the header has " + width + " (ragged row)");
+        cust = normaliseId(f[cCust].strip());
+        if (cust.isEmpty()) {
+          withoutCustomer++;
+          rejects.reject(line, f, "no customer id: the line cannot be attributed to a customer");
+          return;
+        }
+        t = parseTime(f[cTime].strip(), line);
+        if (cQty >= 0) qty = number(f[cQty], line, l.quantity());
+        if (cPrice >= 0) value = qty * number(f[cPrice], line, l.unitPrice());
+        else if (cAmount >= 0) value = number(f[cAmount], line, l.amount());
+        cancel = cInv >= 0 && l.cancelPrefix() != null && f[cInv].strip().startsWith(l.cancelPrefix());
+      } catch (InvalidInputException e) {
+        if (policy == TableReader.Malformed.FAIL) throw e;
+        rejected++;
+        rejects.reject(line, f, e.getMessage());
+        return;
+      }
+      maxTime = Math.max(maxTime, t);
+      boolean isReturn = cancel || qty < 0;
+      long[] a = load(cust);
+      boolean fresh = a == null;
+      if (fresh) {
+        a = new long[] {Long.MAX_VALUE, Long.MIN_VALUE, Double.doubleToLongBits(0), Double.doubleToLongBits(0), 0, 0, 0, 0};
+      }
+      a[LINES]++;
+      a[NET] = Double.doubleToLongBits(Double.longBitsToDouble(a[NET]) + value);
+      if (isReturn) {
+        a[RETURNS]++;
+        if (fresh || a[FREQ] == 0) {
+          // Only returns so far: recency and tenure fall back on any activity.
+          a[FIRST] = Math.min(a[FIRST], t);
+          a[LAST] = Math.max(a[LAST], t);
+        }
+      } else {
+        if (a[FREQ] == 0) {
+          a[FIRST] = t;
+          a[LAST] = t;
+        } else {
+          a[FIRST] = Math.min(a[FIRST], t);
+          a[LAST] = Math.max(a[LAST], t);
+        }
+        a[GROSS] = Double.doubleToLongBits(Double.longBitsToDouble(a[GROSS]) + value);
+        String occasion = cInv >= 0 ? f[cInv].strip() : Long.toString(t / 86_400);
+        if (firstTime('I', cust, occasion)) a[FREQ]++;
+        if (cProd >= 0 && firstTime('P', cust, f[cProd].strip())) a[PRODUCTS]++;
+      }
+      store(cust, a);
+    }
+
+    private boolean firstTime(char kind, String cust, String item) {
+      key.setLength(0);
+      key.append(kind).append(cust).append('\u0001').append(item);
+      return seen.putIfAbsent(key, 1L) == null;
+    }
+
+    private long[] load(String cust) {
+      byte[] v = customers.getUsing(cust, value);
+      if (v == null) return null;
+      buf.clear();
+      buf.put(v).flip();
+      long[] a = new long[8];
+      for (int i = 0; i < 8; i++) a[i] = buf.getLong(i * 8);
+      return a;
+    }
+
+    private void store(String cust, long[] a) {
+      buf.clear();
+      for (long x : a) buf.putLong(x);
+      customers.put(cust, buf.array().clone());
+    }
+
+    private long parseTime(String s, long line) {
+      try {
+        TemporalAccessor ta = fmt.parse(s);
+        LocalDateTime dt = dateOnly ? LocalDate.from(ta).atStartOfDay()
+            : LocalDateTime.of(LocalDate.from(ta), java.time.LocalTime.of(ta.get(ChronoField.HOUR_OF_DAY), ta.get(ChronoField.MINUTE_OF_HOUR),
+                ta.isSupported(ChronoField.SECOND_OF_MINUTE) ? ta.get(ChronoField.SECOND_OF_MINUTE) : 0));
+        return dt.toEpochSecond(ZoneOffset.UTC);
+      } catch (java.time.DateTimeException e) {
+        throw bad(line, "column '" + l.timestamp() + "': '" + s + "' does not match the timestamp pattern '" + l.timestampPattern() + "'");
+      }
+    }
+
+    private double number(String s, long line, String column) {
+      try {
+        double v = Double.parseDouble(s.strip());
+        if (!Double.isFinite(v)) throw bad(line, "column '" + column + "': value " + s.strip() + " is not finite");
+        return v;
+      } catch (NumberFormatException e) {
+        throw bad(line, "column '" + column + "': '" + s.strip() + "' is not a number");
+      }
+    }
+
+    private InvalidInputException bad(long line, String why) {
+      return new InvalidInputException(input + ", line " + line + ": " + why);
+    }
+  }
+
+  /** "17850.0" and "17850" are one customer: exports often write integer ids as floats. */
+  static String normaliseId(String s) {
+    int dot = s.indexOf('.');
+    if (dot > 0) {
+      boolean zeros = true;
+      for (int i = dot + 1; i < s.length(); i++) zeros &= s.charAt(i) == '0';
+      boolean digits = true;
+      for (int i = 0; i < dot; i++) digits &= Character.isDigit(s.charAt(i));
+      if (zeros && digits) return s.substring(0, dot);
+    }
+    return s;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
