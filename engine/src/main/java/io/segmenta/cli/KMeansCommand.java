@@ -10,6 +10,7 @@ import io.segmenta.kernels.BackendChoice;
 import io.segmenta.kmeans.Init;
 import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.preprocess.Log1p;
 import io.segmenta.preprocess.ScaleMethod;
 import io.segmenta.run.RunControl;
 import io.segmenta.store.PublishedAssignments;
@@ -70,6 +71,14 @@ final class KMeansCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--log1p", split = ",", paramLabel = "COL",
+        description = "Columns to log-transform (log1p) before scaling, for skewed features such as spend; values must exceed -1.")
+    List<String> log1p;
+
+    @Option(names = "--auto-log1p", paramLabel = "SKEW",
+        description = "Also log-transform every column whose skewness exceeds SKEW (1.0 is a usual choice) and whose values exceed -1.")
+    Double autoLog1p;
+
     @Option(names = "--scale", paramLabel = "METHOD", defaultValue = "none",
         description = "Column scaling before clustering: none, standard, minmax or robust (default: ${DEFAULT-VALUE}).")
     String scale;
@@ -122,7 +131,8 @@ final class KMeansCommand implements Callable<Integer> {
 
   private int fit(Dataset data, FeatureStore fs, double readSeconds, BackendChoice backend) throws Exception {
     KMeansParams.Builder b = KMeansParams.builder(params.k).nInit(params.nInit).maxIter(params.maxIter).tol(params.tol)
-        .seed(params.seed).scale(ScaleMethod.parse(params.scale));
+        .seed(params.seed).scale(ScaleMethod.parse(params.scale))
+        .log1p(new Log1p(params.log1p == null ? List.of() : params.log1p, params.autoLog1p == null ? Double.NaN : params.autoLog1p));
     Init init = initMethod(params.init);
     if (init == Init.GIVEN) b.initialCentroids(readCentroids(Path.of(params.init), params.k, data.cols()));
     else b.init(init);

@@ -59,7 +59,8 @@ final class RunOutputs {
     j.field("n", data.rows());
     j.field("d", data.cols());
     j.field("inertia", m.inertia());
-    j.field("inertia_space", m.scaling().isIdentity() ? "input units" : m.scaling().method().label() + "-scaled columns");
+    j.field("inertia_space", m.scaling().isIdentity() ? "input units"
+        : (m.scaling().log1pColumns(m.columns()).isEmpty() ? "" : "log1p, then ") + m.scaling().method().label() + "-scaled columns");
     j.field("iterations", m.iterations());
     j.field("converged", m.converged());
     j.field("backend", backend.name());
@@ -79,6 +80,7 @@ final class RunOutputs {
     j.field("tol", m.params().tol());
     j.field("seed", m.params().seed());
     j.field("scale", m.params().scale().label());
+    j.strings("log1p_columns", m.scaling().log1pColumns(m.columns()));
     j.longs("segment_sizes", sizes);
     j.field("created", Instant.now().toString());
     j.field("java", Runtime.version().toString());

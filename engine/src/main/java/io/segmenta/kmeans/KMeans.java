@@ -47,7 +47,7 @@ public final class KMeans {
       throw new InvalidInputException("k = " + k + " is larger than the number of distinct rows with a positive weight ("
           + distinct + ")");
     }
-    FeatureScaling scaling = FeatureScaling.fit(params.scale(), data);
+    FeatureScaling scaling = FeatureScaling.fit(params.scale(), params.log1p(), data);
     Dataset x = scaling.apply(data);
     double tolScaled = params.tol() * meanVariance(x.matrix());
     int restarts = params.effectiveNInit();

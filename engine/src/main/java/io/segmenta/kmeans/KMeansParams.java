@@ -1,6 +1,7 @@
 package io.segmenta.kmeans;
 
 import io.segmenta.InvalidInputException;
+import io.segmenta.preprocess.Log1p;
 import io.segmenta.preprocess.ScaleMethod;
 import java.util.Arrays;
 import java.util.Objects;
@@ -23,9 +24,11 @@ import java.util.Objects;
  *     count; default 0
  * @param scale column scaling fitted before clustering, saved with the model; default
  *     {@link ScaleMethod#NONE}
+ * @param log1p columns log-transformed before scaling (by name, or automatically above a
+ *     skewness), saved with the model; default {@link Log1p#NONE}
  */
 public record KMeansParams(int k, Init init, double[][] initialCentroids, int nInit, int maxIter,
-                           double tol, long seed, ScaleMethod scale) {
+                           double tol, long seed, ScaleMethod scale, Log1p log1p) {
 
   public static final int DEFAULT_MAX_ITER = 300;
   public static final double DEFAULT_TOL = 1e-4;
@@ -33,6 +36,7 @@ public record KMeansParams(int k, Init init, double[][] initialCentroids, int nI
   public KMeansParams {
     Objects.requireNonNull(init, "init");
     Objects.requireNonNull(scale, "scale");
+    if (log1p == null) log1p = Log1p.NONE;
     if (k < 1) throw new InvalidInputException("k must be >= 1, got " + k);
     if (nInit < 0) throw new InvalidInputException("n-init must be >= 1 (or 0 for auto), got " + nInit);
     if (maxIter < 1) throw new InvalidInputException("max-iter must be >= 1, got " + maxIter);
@@ -90,25 +94,26 @@ public record KMeansParams(int k, Init init, double[][] initialCentroids, int nI
     b.tol = tol;
     b.seed = seed;
     b.scale = scale;
+    b.log1p = log1p;
     return b;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof KMeansParams p && k == p.k && init == p.init && nInit == p.nInit && maxIter == p.maxIter
-        && Double.compare(tol, p.tol) == 0 && seed == p.seed && scale == p.scale
+        && Double.compare(tol, p.tol) == 0 && seed == p.seed && scale == p.scale && log1p.equals(p.log1p)
         && Arrays.deepEquals(initialCentroids, p.initialCentroids);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(k, init, nInit, maxIter, tol, seed, scale) * 31 + Arrays.deepHashCode(initialCentroids);
+    return Objects.hash(k, init, nInit, maxIter, tol, seed, scale, log1p) * 31 + Arrays.deepHashCode(initialCentroids);
   }
 
   @Override
   public String toString() {
     return "KMeansParams[k=" + k + ", init=" + init.label() + ", nInit=" + nInit + ", maxIter=" + maxIter
-        + ", tol=" + tol + ", seed=" + seed + ", scale=" + scale.label() + "]";
+        + ", tol=" + tol + ", seed=" + seed + ", scale=" + scale.label() + (log1p.isNone() ? "" : ", log1p=" + log1p) + "]";
   }
 
   /** Builder with the documented defaults. */
@@ -121,6 +126,7 @@ public record KMeansParams(int k, Init init, double[][] initialCentroids, int nI
     private double tol = DEFAULT_TOL;
     private long seed = 0;
     private ScaleMethod scale = ScaleMethod.NONE;
+    private Log1p log1p = Log1p.NONE;
 
     private Builder(int k) {
       this.k = k;
@@ -141,8 +147,10 @@ public record KMeansParams(int k, Init init, double[][] initialCentroids, int nI
 
     public Builder scale(ScaleMethod v) { this.scale = v; return this; }
 
+    public Builder log1p(Log1p v) { this.log1p = v; return this; }
+
     public KMeansParams build() {
-      return new KMeansParams(k, init, initialCentroids, nInit, maxIter, tol, seed, scale);
+      return new KMeansParams(k, init, initialCentroids, nInit, maxIter, tol, seed, scale, log1p);
     }
   }
 }

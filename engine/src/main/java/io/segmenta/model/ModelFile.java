@@ -4,6 +4,7 @@ import io.segmenta.kmeans.Init;
 import io.segmenta.kmeans.KMeansModel;
 import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.preprocess.FeatureScaling;
+import io.segmenta.preprocess.Log1p;
 import io.segmenta.preprocess.ScaleMethod;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,7 @@ public final class ModelFile {
   /** "SEGMENTA" in ASCII. */
   static final byte[] MAGIC = "SEGMENTA".getBytes(StandardCharsets.US_ASCII);
   /** The format this build writes, and the newest it reads. */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
   static final int KIND_KMEANS = 1;
   static final int HEADER_BYTES = 8 + 4 + 4 + 8;
 
@@ -118,7 +119,7 @@ public final class ModelFile {
           + Integer.toHexString(stored) + ", computed " + Long.toHexString(crc.getValue()) + ")");
     }
     try {
-      return readPayload(new DataInputStream(new ByteArrayInputStream(all, HEADER_BYTES, (int) length)));
+      return readPayload(new DataInputStream(new ByteArrayInputStream(all, HEADER_BYTES, (int) length)), version);
     } catch (EOFException e) {
       throw new ModelFormatException(where + " is corrupt: the payload ends early", e);
     } catch (IOException | IllegalArgumentException e) {
@@ -135,6 +136,7 @@ public final class ModelFile {
       for (String c : m.columns()) out.writeUTF(c);
       FeatureScaling s = m.scaling();
       out.writeUTF(s.method().name());
+      for (boolean b : s.log1p()) out.writeBoolean(b);
       for (double v : s.offset()) out.writeDouble(v);
       for (double v : s.scale()) out.writeDouble(v);
       for (double[] c : m.centroids()) for (double v : c) out.writeDouble(v);
@@ -149,6 +151,9 @@ public final class ModelFile {
       out.writeDouble(p.tol());
       out.writeLong(p.seed());
       out.writeUTF(p.scale().name());
+      out.writeInt(p.log1p().columns().size());
+      for (String c : p.log1p().columns()) out.writeUTF(c);
+      out.writeDouble(p.log1p().skewThreshold());
       double[][] init = p.initialCentroids();
       out.writeBoolean(init != null);
       if (init != null) {
@@ -161,13 +166,15 @@ public final class ModelFile {
     return bytes.toByteArray();
   }
 
-  private static KMeansModel readPayload(DataInputStream in) throws IOException {
+  private static KMeansModel readPayload(DataInputStream in, int version) throws IOException {
     int k = in.readInt();
     int d = in.readInt();
     if (k < 1 || d < 1 || (long) k * d > (1L << 28)) throw new IOException("implausible shape k=" + k + ", d=" + d);
     List<String> columns = new ArrayList<>(d);
     for (int j = 0; j < d; j++) columns.add(in.readUTF());
     ScaleMethod method = ScaleMethod.valueOf(in.readUTF());
+    boolean[] logCols = new boolean[d];
+    if (version >= 2) for (int j = 0; j < d; j++) logCols[j] = in.readBoolean();
     double[] offset = readDoubles(in, d);
     double[] scale = readDoubles(in, d);
     double[][] centroids = new double[k][];
@@ -182,6 +189,14 @@ public final class ModelFile {
     double tol = in.readDouble();
     long seed = in.readLong();
     ScaleMethod scaleParam = ScaleMethod.valueOf(in.readUTF());
+    Log1p logSpec = Log1p.NONE;
+    if (version >= 2) {
+      int nc = in.readInt();
+      if (nc < 0 || nc > d) throw new IOException("implausible log1p column count " + nc);
+      List<String> lc = new ArrayList<>(nc);
+      for (int i = 0; i < nc; i++) lc.add(in.readUTF());
+      logSpec = new Log1p(lc, in.readDouble());
+    }
     double[][] initial = null;
     if (in.readBoolean()) {
       int id = in.readInt();
@@ -189,8 +204,8 @@ public final class ModelFile {
       for (int c = 0; c < k; c++) initial[c] = readDoubles(in, id);
     }
     if (in.available() != 0) throw new IOException(in.available() + " bytes left over after the model");
-    KMeansParams params = new KMeansParams(k, init, initial, nInit, maxIter, tol, seed, scaleParam);
-    return new KMeansModel(columns, centroids, new FeatureScaling(method, offset, scale), inertia, iterations, converged,
+    KMeansParams params = new KMeansParams(k, init, initial, nInit, maxIter, tol, seed, scaleParam, logSpec);
+    return new KMeansModel(columns, centroids, new FeatureScaling(method, logCols, offset, scale), inertia, iterations, converged,
         trainedRows, params);
   }
 

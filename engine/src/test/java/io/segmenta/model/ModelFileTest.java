@@ -31,7 +31,8 @@ class ModelFileTest {
     for (float[] row : rows) for (int j = 0; j < 3; j++) row[j] = (float) (r.nextGaussian() * (j + 1) + 100 * r.nextInt(4));
     data = Dataset.of(rows);
     try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.CPU, 1))) {
-      model = engine.kmeans(data, KMeansParams.builder(4).nInit(3).seed(9).scale(ScaleMethod.ROBUST).build()).model();
+      model = engine.kmeans(data, KMeansParams.builder(4).nInit(3).seed(9).scale(ScaleMethod.ROBUST)
+          .log1p(io.segmenta.preprocess.Log1p.auto(0.5)).build()).model();
     }
   }
 
