@@ -55,6 +55,9 @@ final class IngestCommand implements Callable<Integer> {
       r = FeatureIngest.run(table.input, table.options(List.of()), policy, rej, store, overwrite, p::stepTo);
       p.done();
     }
+    if (r.missing().missingCells() > 0) {
+      spec.commandLine().getErr().println("segment: missing values: " + r.missing().describe(table.options(List.of()).missing().strategy()));
+    }
     spec.commandLine().getErr().printf(Locale.ROOT, "segment: %d rows ingested into %s in %.2f s (%.0f rows/s)%s%n", r.rows(), store,
         r.seconds(), r.rowsPerSecond(), r.rejected() > 0 ? "; " + r.rejected() + " malformed rows skipped, written to " + r.rejectsFile() : "");
     return SegmentCli.EXIT_OK;

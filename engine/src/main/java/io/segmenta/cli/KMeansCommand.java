@@ -5,6 +5,7 @@ import io.segmenta.InvalidInputException;
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
 import io.segmenta.data.TableOptions;
+import io.segmenta.data.TableOptions;
 import io.segmenta.data.TableReader;
 import io.segmenta.kernels.BackendChoice;
 import io.segmenta.kmeans.Init;
@@ -118,8 +119,13 @@ final class KMeansCommand implements Callable<Integer> {
       data = fs.dataset();
     } else {
       try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
-        data = TableReader.read(table.input, table.options(List.of()), p::stepTo);
+        TableOptions opts = table.options(List.of());
+        TableReader.Read read = TableReader.readWithReport(table.input, opts, p::stepTo);
+        data = read.data();
         p.done();
+        if (read.missing().missingCells() > 0) {
+          spec.commandLine().getErr().println("segment: missing values: " + read.missing().describe(opts.missing().strategy()));
+        }
       }
     }
     try {

@@ -1,5 +1,6 @@
 package io.segmenta.cli;
 
+import io.segmenta.data.MissingValues;
 import io.segmenta.data.TableOptions;
 import io.segmenta.data.TextFormat;
 import java.nio.file.Path;
@@ -34,8 +35,13 @@ final class TableArgs {
       description = "Column of non-negative sample weights (default: every row weighs 1).")
   String weightColumn;
 
+  @Option(names = "--missing", paramLabel = "STRATEGY", defaultValue = "fail",
+      description = "Missing feature values (empty, NA, null, ?, NaN): fail, drop (the row), mean, median or constant:VALUE "
+          + "(default: ${DEFAULT-VALUE}: stop and name the line and column). What was done is reported.")
+  String missing;
+
   TableOptions options(List<String> defaultColumns) {
     List<String> cols = columns == null || columns.isEmpty() ? defaultColumns : columns;
-    return new TableOptions(TextFormat.parse(format), header, cols, idColumn, weightColumn);
+    return new TableOptions(TextFormat.parse(format), header, cols, idColumn, weightColumn, MissingValues.parse(missing));
   }
 }

@@ -15,11 +15,17 @@ import java.util.Objects;
  *     from 1
  * @param weightColumn the column holding sample weights, or {@code null} (the default) for unit
  *     weights
+ * @param missing what to do with missing feature values; default {@link MissingValues#FAIL}
  */
-public record TableOptions(TextFormat format, Boolean header, List<String> columns, String idColumn, String weightColumn) {
+public record TableOptions(TextFormat format, Boolean header, List<String> columns, String idColumn, String weightColumn,
+                           MissingValues missing) {
 
-  /** Auto format, detected header, all columns, no ids, no weights. */
-  public static final TableOptions DEFAULTS = new TableOptions(TextFormat.AUTO, null, List.of(), null, null);
+  /** Auto format, detected header, all columns, no ids, no weights, missing values an error. */
+  public static final TableOptions DEFAULTS = new TableOptions(TextFormat.AUTO, null, List.of(), null, null, MissingValues.FAIL);
+
+  public TableOptions(TextFormat format, Boolean header, List<String> columns, String idColumn, String weightColumn) {
+    this(format, header, columns, idColumn, weightColumn, MissingValues.FAIL);
+  }
 
   public TableOptions {
     Objects.requireNonNull(format, "format");
@@ -29,15 +35,18 @@ public record TableOptions(TextFormat format, Boolean header, List<String> colum
     }
     if (idColumn != null && idColumn.isBlank()) idColumn = null;
     if (weightColumn != null && weightColumn.isBlank()) weightColumn = null;
+    if (missing == null) missing = MissingValues.FAIL;
   }
 
-  public TableOptions withFormat(TextFormat v) { return new TableOptions(v, header, columns, idColumn, weightColumn); }
+  public TableOptions withFormat(TextFormat v) { return new TableOptions(v, header, columns, idColumn, weightColumn, missing); }
 
-  public TableOptions withHeader(Boolean v) { return new TableOptions(format, v, columns, idColumn, weightColumn); }
+  public TableOptions withHeader(Boolean v) { return new TableOptions(format, v, columns, idColumn, weightColumn, missing); }
 
-  public TableOptions withColumns(List<String> v) { return new TableOptions(format, header, v, idColumn, weightColumn); }
+  public TableOptions withColumns(List<String> v) { return new TableOptions(format, header, v, idColumn, weightColumn, missing); }
 
-  public TableOptions withIdColumn(String v) { return new TableOptions(format, header, columns, v, weightColumn); }
+  public TableOptions withIdColumn(String v) { return new TableOptions(format, header, columns, v, weightColumn, missing); }
 
-  public TableOptions withWeightColumn(String v) { return new TableOptions(format, header, columns, idColumn, v); }
+  public TableOptions withMissing(MissingValues v) { return new TableOptions(format, header, columns, idColumn, weightColumn, v); }
+
+  public TableOptions withWeightColumn(String v) { return new TableOptions(format, header, columns, idColumn, v, missing); }
 }

@@ -52,7 +52,7 @@ public final class TableReader {
    */
   public static Dataset read(Path file, TableOptions options, LongConsumer progress) {
     try {
-      return new Run(file, options, progress).read();
+      return new Run(file, options, progress).read().data();
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(file + ": no such file");
     } catch (IOException e) {
@@ -100,7 +100,9 @@ public final class TableReader {
         for (int f : features) featureNames.add(names.get(f));
         sink.start(featureNames, idCol >= 0, weightCol >= 0);
         float[] row = new float[d];
-        long n = 0, rejected = 0;
+        long n = 0, rejected = 0, dropped = 0;
+        long[] missingCells = new long[d];
+        MissingValues.Strategy ms = options.missing().strategy();
         Iterator<Line> rows = header ? lines : prepend(first, lines);
         while (rows.hasNext()) {
           Line line = rows.next();
@@ -112,7 +114,21 @@ public final class TableReader {
               throw new InvalidInputException(where + ", line " + line.number() + ": " + f.length + " fields, but "
                   + (header ? "the header has " : "the first line has ") + width + " (ragged row)");
             }
-            for (int j = 0; j < d; j++) row[j] = number(f[features[j]], line.number(), names.get(features[j]));
+            boolean anyMissing = false;
+            for (int j = 0; j < d; j++) {
+              String cell = f[features[j]];
+              if (ms != MissingValues.Strategy.FAIL && isMissing(cell)) {
+                missingCells[j]++;
+                anyMissing = true;
+                row[j] = ms == MissingValues.Strategy.CONSTANT ? (float) options.missing().constant() : Float.NaN;
+              } else {
+                row[j] = number(cell, line.number(), names.get(features[j]));
+              }
+            }
+            if (anyMissing && ms == MissingValues.Strategy.DROP) {
+              dropped++;
+              continue;
+            }
             if (idCol >= 0) {
               id = f[idCol].strip();
               if (id.isEmpty()) throw new InvalidInputException(where + ", line " + line.number() + ", column '" + names.get(idCol) + "': empty id");
@@ -137,9 +153,10 @@ public final class TableReader {
         progress.accept(lines.bytesRead());
         if (n == 0) {
           throw new InvalidInputException(rejected > 0 ? where + ": all " + rejected + " data rows were rejected"
+              : dropped > 0 ? where + ": every row had a missing value and was dropped (" + dropped + " rows)"
               : where + " has a header but no data rows");
         }
-        return new ScanResult(n, rejected);
+        return new ScanResult(n, rejected, new MissingValues.Report(dropped, featureNames, missingCells, null));
       }
     }
 
@@ -164,10 +181,10 @@ public final class TableReader {
       }
     }
 
-    Dataset read() throws IOException {
+    Read read() throws IOException {
       Collector c = new Collector(where);
-      scan(c, Malformed.FAIL, null);
-      return c.dataset();
+      ScanResult r = scan(c, Malformed.FAIL, null);
+      return c.dataset(options.missing(), r.missing());
     }
 
     private int[] featureColumns(List<String> names, int idCol, int weightCol) {
@@ -323,8 +340,16 @@ public final class TableReader {
     void reject(long line, String[] fields, String reason);
   }
 
-  /** Rows streamed and rows rejected. */
-  public record ScanResult(long rows, long rejected) {}
+  /** Rows streamed, rows rejected as malformed, and what missing values there were. */
+  public record ScanResult(long rows, long rejected, MissingValues.Report missing) {}
+
+  /** A missing value: an empty cell, a marker such as NA or ?, or a literal NaN. */
+  static boolean isMissing(String cell) {
+    String s = cell.strip();
+    if (s.isEmpty()) return true;
+    String l = s.toLowerCase(java.util.Locale.ROOT);
+    return MISSING.contains(l) || l.equals("nan");
+  }
 
   /**
    * Streams {@code file} row by row to {@code sink} with bounded memory (nothing is kept per row).
@@ -359,6 +384,49 @@ public final class TableReader {
     try {
       Run run = new Run(file, TableOptions.DEFAULTS.withFormat(format), progress);
       return run.fields(sink);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file + ": no such file");
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A table read into memory, and what was done with its missing values. */
+  public record Read(Dataset data, MissingValues.Report missing) {}
+
+  /**
+   * Fill values for {@link MissingValues.Strategy#MEAN} or {@code MEDIAN}: each column's mean (Welford)
+   * or exact median over its present values (NaN marks the missing ones).
+   */
+  public static double[] fillValues(HostMatrix x, MissingValues.Strategy s, List<String> columns, String where) {
+    int d = x.cols();
+    double[] out = new double[d];
+    if (s == MissingValues.Strategy.MEDIAN) {
+      double[][] q = io.segmenta.preprocess.ExactQuantiles.of(x, new double[] {0.5}, null);
+      for (int j = 0; j < d; j++) out[j] = q[j][0];
+    } else {
+      long[] c = new long[d];
+      float[] row = new float[d];
+      for (long i = 0; i < x.rows(); i++) {
+        x.copyRow(i, row, 0);
+        for (int j = 0; j < d; j++) {
+          if (row[j] != row[j]) continue;
+          c[j]++;
+          out[j] += (row[j] - out[j]) / c[j];
+        }
+      }
+      for (int j = 0; j < d; j++) if (c[j] == 0) out[j] = Double.NaN;
+    }
+    for (int j = 0; j < d; j++) {
+      if (Double.isNaN(out[j])) throw new InvalidInputException(where + ", column '" + columns.get(j) + "': every value is missing; nothing to fill with");
+    }
+    return out;
+  }
+
+  /** Reads {@code file} into memory, returning what was done with missing values too. */
+  public static Read readWithReport(Path file, TableOptions options, LongConsumer progress) {
+    try {
+      return new Run(file, options, progress).read();
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(file + ": no such file");
     } catch (IOException e) {
@@ -413,13 +481,28 @@ public final class TableReader {
       n++;
     }
 
-    Dataset dataset() {
+    Read dataset(MissingValues policy, MissingValues.Report report) {
       blocks.add(Arrays.copyOf(block, inBlock));
       if (weights != null && n > Integer.MAX_VALUE - 8) {
         throw new InvalidInputException(where + ": " + n + " rows is too many for in-memory weights; use the feature store");
       }
-      HostMatrix matrix = HostMatrix.of(pack(blocks, n * d), n, d);
-      return Dataset.of(matrix, columns, ids == null ? null : ids.toArray(String[]::new), weights == null ? null : weights.toArray());
+      if (n == 0) throw new InvalidInputException(where + ": every row had a missing value and was dropped (" + report.droppedRows() + " rows)");
+      MemorySegment seg = pack(blocks, n * d);
+      HostMatrix matrix = HostMatrix.of(seg, n, d);
+      double[] fill = null;
+      MissingValues.Strategy s = policy.strategy();
+      if (report.missingCells() > 0 && (s == MissingValues.Strategy.MEAN || s == MissingValues.Strategy.MEDIAN)) {
+        fill = fillValues(matrix, s, columns, where);
+        for (long i = 0; i < n * d; i++) {
+          float v = seg.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+          if (v != v) seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) fill[(int) (i % d)]);
+        }
+      } else if (s == MissingValues.Strategy.CONSTANT) {
+        fill = new double[d];
+        Arrays.fill(fill, policy.constant());
+      }
+      Dataset data = Dataset.of(matrix, columns, ids == null ? null : ids.toArray(String[]::new), weights == null ? null : weights.toArray());
+      return new Read(data, new MissingValues.Report(report.droppedRows(), columns, report.missingPerColumn(), fill));
     }
   }
 
