@@ -1,6 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.datasets.SyntheticCustomers;
+import io.segmenta.datasets.SyntheticTransactions;
 import io.segmenta.store.FeatureStoreWriter;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
@@ -35,8 +36,16 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store to create.")
+  @Option(names = "--store", paramLabel = "DIR", description = "Write customer feature rows into this new store.")
   Path store;
+
+  @Option(names = "--transactions", paramLabel = "FILE",
+      description = "Instead, write a transaction log for the customers in the Online Retail layout (gzipped when FILE ends in .gz); "
+          + "read it back with 'segment rfm --preset online-retail'.")
+  Path transactions;
+
+  @Option(names = "--products", defaultValue = "2000", paramLabel = "N", description = "Catalogue size for --transactions (default: ${DEFAULT-VALUE}).")
+  int products;
 
   @Option(names = "--truth", paramLabel = "FILE", description = "Also write id,segment of the planted segments to FILE.")
   Path truth;
@@ -53,6 +62,8 @@ final class GenerateCommand implements Callable<Integer> {
     if (rows < 1) throw new ParameterException(spec.commandLine(), "--rows must be >= 1, got " + rows);
     if (dims < 3) throw new ParameterException(spec.commandLine(), "--dims must be >= 3, got " + dims);
     if (segments < 1) throw new ParameterException(spec.commandLine(), "--segments must be >= 1, got " + segments);
+    if ((store == null) == (transactions == null)) throw new ParameterException(spec.commandLine(), "give exactly one of --store and --transactions");
+    if (transactions != null) return writeTransactions();
     SyntheticCustomers g = new SyntheticCustomers(dims, segments, seed);
     long t0 = System.nanoTime();
     float[] row = new float[dims];
@@ -76,6 +87,26 @@ final class GenerateCommand implements Callable<Integer> {
           + "(%.0f rows/s), committed (id index built) after %.1f s (%.0f rows/s overall)%n", rows, dims, store, genSeconds,
           rows / genSeconds, total, rows / total);
     }
+    return SegmentCli.EXIT_OK;
+  }
+
+  private int writeTransactions() throws Exception {
+    if (products < 1) throw new ParameterException(spec.commandLine(), "--products must be >= 1, got " + products);
+    SyntheticTransactions g = new SyntheticTransactions(segments, products, seed);
+    long t0 = System.nanoTime();
+    java.io.OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(transactions), 1 << 16);
+    if (transactions.getFileName().toString().endsWith(".gz")) os = new java.util.zip.GZIPOutputStream(os, 1 << 16);
+    try (java.io.Writer w = new java.io.OutputStreamWriter(os, java.nio.charset.StandardCharsets.UTF_8);
+         BufferedWriter tw = truth == null ? null : Files.newBufferedWriter(truth)) {
+      w.write(SyntheticTransactions.HEADER + "\n");
+      if (tw != null) tw.write("id,segment\n");
+      for (long i = 0; i < rows; i++) {
+        int s = g.writeCustomer(i, w);
+        if (tw != null) tw.write((10_000 + i) + "," + s + "\n");
+      }
+    }
+    spec.commandLine().getErr().printf(Locale.ROOT, "segment: transactions of %d customers written to %s in %.1f s%n", rows, transactions,
+        (System.nanoTime() - t0) / 1e9);
     return SegmentCli.EXIT_OK;
   }
 }
