@@ -13,6 +13,8 @@ import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
 import io.segmenta.preprocess.Log1p;
 import io.segmenta.preprocess.ScaleMethod;
+import io.segmenta.ingest.RfmIngest;
+import io.segmenta.ingest.TransactionLayout;
 import io.segmenta.run.RunControl;
 import io.segmenta.store.PublishedAssignments;
 import io.segmenta.store.FeatureStore;
@@ -40,6 +42,14 @@ final class KMeansCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin TableArgs table;
+
+  @Option(names = "--transactions", paramLabel = "FILE",
+      description = "Segment customers straight from a transaction log: its per-customer features (as 'segment rfm') go into the "
+          + "store DIR/store, which is then clustered and gets the published assignments. Needs --preset.")
+  Path transactions;
+
+  @Option(names = "--preset", paramLabel = "NAME", description = "Transaction log layout for --transactions: online-retail, cdnow or groceries.")
+  String preset;
 
   @Option(names = "--store", paramLabel = "DIR",
       description = "Read the rows from a feature store (segment ingest) instead of --input; the run's assignments are then "
@@ -105,8 +115,21 @@ final class KMeansCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BackendChoice backend = Cli.backend(spec, run.backend);
     if (run.threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + run.threads);
-    if ((table.input == null) == (store == null)) {
-      throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE and --store DIR");
+    int sources = (table.input != null ? 1 : 0) + (store != null ? 1 : 0) + (transactions != null ? 1 : 0);
+    if (sources != 1) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE, --store DIR and --transactions FILE");
+    if (transactions != null) {
+      if (preset == null) throw new ParameterException(spec.commandLine(), "--transactions needs --preset (online-retail, cdnow or groceries)");
+      store = run.out.resolve("store");
+      Path rej = run.out.resolve("rejects.csv");
+      RfmIngest.Report r;
+      try (Progress p = Progress.bytes("Aggregating " + transactions.getFileName(), transactions, !Cli.progress(spec, run.progress),
+          spec.commandLine().getErr())) {
+        r = RfmIngest.run(transactions, TransactionLayout.preset(preset), null, TableReader.Malformed.FAIL, rej, store, true, p::stepTo);
+        p.done();
+      }
+      spec.commandLine().getErr().printf(java.util.Locale.ROOT, "segment: %d transaction lines -> %d customers x %d features in %s%s%n",
+          r.lines(), r.customers(), r.features().size(), store,
+          r.withoutCustomer() > 0 ? "; " + r.withoutCustomer() + " lines without a customer id excluded (see " + rej + ")" : "");
     }
     if (store != null && (table.columns != null || table.idColumn != null || table.weightColumn != null || table.header != null)) {
       throw new ParameterException(spec.commandLine(), "--columns, --id-column, --weight-column and --header apply to --input, not --store");

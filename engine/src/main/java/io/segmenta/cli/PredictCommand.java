@@ -6,6 +6,7 @@ import io.segmenta.data.Dataset;
 import io.segmenta.data.TableReader;
 import io.segmenta.kmeans.KMeansModel;
 import io.segmenta.kmeans.Prediction;
+import io.segmenta.store.FeatureStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,6 +28,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin TableArgs table;
 
+  @Option(names = "--store", paramLabel = "DIR", description = "Read the rows from a feature store instead of --input.")
+  Path store;
+
   @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output CSV: id,segment,distance.")
   Path out;
 
@@ -42,14 +46,27 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (table.input == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--input=FILE'");
+    if ((table.input == null) == (store == null)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --input FILE and --store DIR");
+    }
     KMeansModel m = Segmenta.loadModel(model);
     Dataset data;
-    try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
-      data = TableReader.read(table.input, table.options(m.columns()), p::stepTo);
-      p.done();
+    FeatureStore fs = null;
+    if (store != null) {
+      fs = FeatureStore.open(store);
+      if (!fs.columns().equals(m.columns())) {
+        fs.close();
+        throw new io.segmenta.InvalidInputException("the store at " + store + " has columns " + fs.columns() + ", the model was fitted on "
+            + m.columns());
+      }
+      data = fs.dataset();
+    } else {
+      try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
+        data = TableReader.read(table.input, table.options(m.columns()), p::stepTo);
+        p.done();
+      }
     }
-    try (Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
+    try (FeatureStore closeMe = fs; Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
       Prediction p = engine.assign(m, data);
       RunOutputs.writeAssignments(out, data, p.labels(), p.squaredDistances());
     }

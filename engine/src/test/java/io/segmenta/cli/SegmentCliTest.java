@@ -190,4 +190,24 @@ class SegmentCliTest {
     assertTrue(h.out().contains("--n-init") && h.out().contains("summary.json"), h.out());
     assertEquals(0, run("--version").code());
   }
+
+  /** The README's main job on a small synthetic log: transactions to features to segments to a lookup. */
+  @Test
+  void kmeansStraightFromATransactionLog() throws IOException {
+    Path log = dir.resolve("tx.csv.gz");
+    Path truth = dir.resolve("truth.csv");
+    assertEquals(0, run("generate", "--rows", "3000", "--segments", "3", "--seed", "5", "--transactions", log.toString(),
+        "--truth", truth.toString()).code());
+    Path out = dir.resolve("seg");
+    Outcome o = run("kmeans", "--transactions", log.toString(), "--preset", "online-retail", "--k", "3", "--auto-log1p", "1",
+        "--scale", "standard", "--n-init", "5", "--seed", "1", "--out", out.toString(), "--progress", "never");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.err().contains("-> 3000 customers x 8 features"), o.err());
+    String summary = Files.readString(out.resolve("summary.json"));
+    assertTrue(summary.contains("\"n\": 3000,") && summary.contains("\"log1p_columns\": [\"recency_days\""), summary);
+    Outcome l = run("lookup", "--store", out.resolve("store").toString(), "--id", "10000");
+    assertEquals(0, l.code(), l.err());
+    assertTrue(l.out().contains("10000,"), l.out());
+    assertEquals(2, run("kmeans", "--transactions", log.toString(), "--k", "3", "--out", out.toString()).code(), "--preset is required");
+  }
 }
