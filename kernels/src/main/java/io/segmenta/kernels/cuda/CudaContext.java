@@ -56,10 +56,16 @@ final class CudaContext implements AutoCloseable {
     long[] mem = new long[1];
     cuDeviceTotalMem(mem, device);
     totalMemory = mem[0];
+    byte[] image = fatbin();
+    java.util.List<Fatbin.Entry> entries = Fatbin.parse(image);
+    if (!Fatbin.runsOn(entries, computeMajor, computeMinor)) {
+      throw new io.segmenta.kernels.BackendUnavailableException("CUDA device " + name + " has compute capability " + computeMajor + "."
+          + computeMinor + "; the kernels are built for " + entries + " (Ampere, sm_80, or newer)");
+    }
     cuDevicePrimaryCtxRetain(context, device);
     makeCurrent();
     // Loaded through the driver: nvcc 13's PTX is newer than JCuda's own PTX compiler accepts.
-    cuModuleLoadFatBinary(module, fatbin());
+    cuModuleLoadFatBinary(module, image);
   }
 
   /** Initialises the driver; throws {@link LinkageError} when libcuda is missing. */
