@@ -9,9 +9,15 @@ import java.util.Objects;
  *
  * @param backend which backend; default {@link BackendChoice#AUTO}
  * @param threads CPU worker threads; default 0 = one per core. Results do not depend on it.
+ * @param cpuFallback when a GPU kernel fails in the middle of a run (out of memory, a failed
+ *     launch), run it again on the CPU instead of failing; default false (the error names the kernel)
  */
-public record EngineOptions(BackendChoice backend, int threads) {
-  public static final EngineOptions DEFAULTS = new EngineOptions(BackendChoice.AUTO, 0);
+public record EngineOptions(BackendChoice backend, int threads, boolean cpuFallback) {
+  public static final EngineOptions DEFAULTS = new EngineOptions(BackendChoice.AUTO, 0, false);
+
+  public EngineOptions(BackendChoice backend, int threads) {
+    this(backend, threads, false);
+  }
 
   public EngineOptions {
     Objects.requireNonNull(backend, "backend");
@@ -19,11 +25,15 @@ public record EngineOptions(BackendChoice backend, int threads) {
   }
 
   public EngineOptions withBackend(BackendChoice b) {
-    return new EngineOptions(b, threads);
+    return new EngineOptions(b, threads, cpuFallback);
   }
 
   public EngineOptions withThreads(int t) {
-    return new EngineOptions(backend, t);
+    return new EngineOptions(backend, t, cpuFallback);
+  }
+
+  public EngineOptions withCpuFallback(boolean v) {
+    return new EngineOptions(backend, threads, v);
   }
 
   BackendOptions backendOptions() {

@@ -2,10 +2,13 @@ package io.segmenta;
 
 import io.segmenta.data.Dataset;
 import io.segmenta.kernels.Assignments;
+import io.segmenta.kernels.BackendChoice;
 import io.segmenta.kernels.BackendInfo;
+import io.segmenta.kernels.BackendKind;
 import io.segmenta.kernels.Backends;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.KMeansStepResult;
 import io.segmenta.kmeans.KMeans;
 import io.segmenta.kmeans.KMeansModel;
@@ -35,10 +38,15 @@ import java.util.Objects;
  * the same runs one after another.
  */
 public final class Segmenta implements AutoCloseable {
-  private final ComputeBackend backend;
+  private static final System.Logger LOG = System.getLogger(Segmenta.class.getName());
 
-  private Segmenta(ComputeBackend backend) {
+  private final ComputeBackend backend;
+  private final EngineOptions options;
+  private ComputeBackend cpu; // opened on the first fallback
+
+  Segmenta(ComputeBackend backend, EngineOptions options) {
     this.backend = backend;
+    this.options = options;
   }
 
   /** Opens the engine on the {@code auto} backend with one thread per core. */
@@ -52,7 +60,7 @@ public final class Segmenta implements AutoCloseable {
    * @throws io.segmenta.kernels.BackendUnavailableException if that backend cannot run here
    */
   public static Segmenta open(EngineOptions options) {
-    return new Segmenta(Backends.open(options.backend(), options.backendOptions()));
+    return new Segmenta(Backends.open(options.backend(), options.backendOptions()), options);
   }
 
   /** Writes {@code model} to {@code file} in the versioned model format, atomically. */
@@ -113,7 +121,18 @@ public final class Segmenta implements AutoCloseable {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(control, "control");
-    return KMeans.fit(backend, data, params, control);
+    try {
+      return KMeans.fit(backend, data, params, control);
+    } catch (GpuKernelException e) {
+      if (!options.cpuFallback() || backend.info().kind() == BackendKind.CPU) throw e;
+      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running K-Means again on the CPU (cpuFallback)");
+      return KMeans.fit(cpuBackend(), data, params, control);
+    }
+  }
+
+  private synchronized ComputeBackend cpuBackend() {
+    if (cpu == null) cpu = Backends.open(BackendChoice.CPU, options.backendOptions());
+    return cpu;
   }
 
   /** The segment (0-based) of each row of {@code data}, after the model's scaling. */
@@ -170,7 +189,8 @@ public final class Segmenta implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (cpu != null) cpu.close();
     backend.close();
   }
 }

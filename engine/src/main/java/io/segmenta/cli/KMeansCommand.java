@@ -106,6 +106,10 @@ final class KMeansCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: 0 = one per core).")
     int threads;
 
+    @Option(names = "--cpu-fallback", description = "If a GPU kernel fails mid-run (out of memory, a failed launch), run again on the CPU "
+        + "instead of failing.")
+    boolean cpuFallback;
+
     @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
         description = "Progress bars on stderr: auto (when stderr is a terminal), always or never (default: ${DEFAULT-VALUE}).")
     String progress;
@@ -167,7 +171,7 @@ final class KMeansCommand implements Callable<Integer> {
     else b.init(init);
     KMeansParams kp = b.build();
 
-    try (Segmenta engine = Segmenta.open(new EngineOptions(backend, run.threads))) {
+    try (Segmenta engine = Segmenta.open(new EngineOptions(backend, run.threads, run.cpuFallback))) {
       KMeansResult result;
       RunControl control;
       double[] iterationSeconds = {0, 0};
