@@ -15,6 +15,7 @@ import io.segmenta.kmeans.KMeansModel;
 import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
 import io.segmenta.kmeans.Prediction;
+import io.segmenta.metrics.Silhouette;
 import io.segmenta.model.ModelFile;
 import io.segmenta.run.RunControl;
 import io.segmenta.store.PublishedAssignments;
@@ -104,6 +105,20 @@ public final class Segmenta implements AutoCloseable {
     Dataset d = store.dataset();
     return PublishedAssignments.publish(store.dir(), store.rows(), store::idOf, result.labels(), result.distances(),
         PublishedAssignments.runJson("kmeans", result.model().k(), d.rows(), result.model().inertia(), result.backend().name()));
+  }
+
+  /**
+   * The exact silhouette score of a labelling (as scikit-learn's {@code silhouette_score}), all n^2
+   * distances computed in tiles by this engine's backend. Pass the data in the space it was
+   * clustered in ({@code model.scaling().apply(data)} when the model scales).
+   */
+  public double silhouette(Dataset data, int[] labels) {
+    return Silhouette.exact(backend, data, labels);
+  }
+
+  /** The silhouette score on a uniform sample of {@code sampleSize} rows, for data too large for n^2. */
+  public double silhouette(Dataset data, int[] labels, int sampleSize, long seed) {
+    return Silhouette.sampled(backend, data, labels, sampleSize, seed);
   }
 
   /** The backend in use. */

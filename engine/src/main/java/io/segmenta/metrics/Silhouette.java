@@ -1,0 +1,105 @@
+package io.segmenta.metrics;
+
+import io.segmenta.InvalidInputException;
+import io.segmenta.data.Dataset;
+import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.HostMatrix;
+import java.util.SplittableRandom;
+
+/**
+ * The silhouette coefficient (Rousseeuw 1987), as scikit-learn's {@code silhouette_score}: for each
+ * point, a = mean distance to the other points of its cluster, b = the smallest mean distance to
+ * another cluster, s = (b - a) / max(a, b), and 0 for a point alone in its cluster; the score is the
+ * mean of s. Exact: all n^2 Euclidean distances, computed by the active backend's pairwise kernel in
+ * tiles of rows (O(n k) memory), so it runs on the GPU when the engine does. Or on a sample of rows.
+ */
+public final class Silhouette {
+  private static final int TILE = 256;
+
+  private Silhouette() {}
+
+  /** The exact silhouette of {@code labels} (0..k-1) on {@code data}. */
+  public static double exact(ComputeBackend backend, Dataset data, int[] labels) {
+    long n = data.rows();
+    if (labels.length != n) throw new InvalidInputException(labels.length + " labels for " + n + " rows");
+    if (n > Integer.MAX_VALUE / TILE) throw new InvalidInputException("exact silhouette of " + n + " rows: use a sample (sampleSize)");
+    int k = 0;
+    for (int l : labels) {
+      if (l < 0) throw new InvalidInputException("silhouette: label " + l + " is negative");
+      k = Math.max(k, l + 1);
+    }
+    long[] size = new long[k];
+    for (int l : labels) size[l]++;
+    int used = 0;
+    for (long s : size) if (s > 0) used++;
+    if (used < 2 || used > n - 1) {
+      throw new InvalidInputException("silhouette needs 2 <= number of clusters <= n - 1, got " + used + " clusters for " + n + " rows");
+    }
+    int d = data.cols();
+    int rows = (int) n;
+    double[] sums = new double[rows * k]; // sums[i * k + c] = sum of distances from i to cluster c
+    HostMatrix x = data.matrix();
+    float[] out = new float[rows * TILE];
+    double[] centres = new double[TILE * d];
+    float[] row = new float[d];
+    try (DeviceMatrix dm = backend.upload(x, null)) {
+      for (int t0 = 0; t0 < rows; t0 += TILE) {
+        int m = Math.min(TILE, rows - t0);
+        for (int t = 0; t < m; t++) {
+          x.copyRow(t0 + t, row, 0);
+          for (int j = 0; j < d; j++) centres[t * d + j] = row[j];
+        }
+        double[] c = m == TILE ? centres : java.util.Arrays.copyOf(centres, m * d);
+        backend.pairwiseSquaredDistances(dm, 0, rows, c, m, out);
+        for (int i = 0; i < rows; i++) {
+          int base = i * k;
+          for (int t = 0; t < m; t++) {
+            if (t0 + t == i) continue; // the point itself: distance 0 by definition
+            sums[base + labels[t0 + t]] += Math.sqrt(out[i * m + t]);
+          }
+        }
+      }
+    }
+    double total = 0;
+    for (int i = 0; i < rows; i++) {
+      int own = labels[i];
+      if (size[own] <= 1) continue; // s = 0
+      double a = sums[i * k + own] / (size[own] - 1);
+      double b = Double.POSITIVE_INFINITY;
+      for (int c = 0; c < k; c++) if (c != own && size[c] > 0) b = Math.min(b, sums[i * k + c] / size[c]);
+      double m = Math.max(a, b);
+      total += m == 0 ? 0 : (b - a) / m;
+    }
+    return total / rows;
+  }
+
+  /** The silhouette of a uniform random sample of {@code sampleSize} rows (scikit-learn's {@code sample_size}). */
+  public static double sampled(ComputeBackend backend, Dataset data, int[] labels, int sampleSize, long seed) {
+    long n = data.rows();
+    if (sampleSize < 2) throw new InvalidInputException("silhouette sample size must be >= 2, got " + sampleSize);
+    if (sampleSize >= n) return exact(backend, data, labels);
+    SplittableRandom r = new SplittableRandom(seed);
+    long[] pick = new long[sampleSize];
+    // Floyd's algorithm: a uniform sample without replacement in O(sampleSize) memory.
+    java.util.HashSet<Long> chosen = new java.util.HashSet<>();
+    int at = 0;
+    for (long j = n - sampleSize; j < n; j++) {
+      long t = r.nextLong(j + 1);
+      if (!chosen.add(t)) {
+        chosen.add(j);
+        t = j;
+      }
+      pick[at++] = t;
+    }
+    java.util.Arrays.sort(pick);
+    int d = data.cols();
+    float[] values = new float[sampleSize * d];
+    int[] sl = new int[sampleSize];
+    for (int i = 0; i < sampleSize; i++) {
+      data.matrix().copyRow(pick[i], values, i * d);
+      sl[i] = labels[(int) pick[i]];
+    }
+    return exact(backend, Dataset.ofRowMajor(values, sampleSize, d), sl);
+  }
+}
