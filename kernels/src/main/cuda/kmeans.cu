@@ -6,8 +6,9 @@
 // when the data sit far from the origin (scikit-learn issue 9354). The distance reported for the
 // chosen centroid is recomputed as sum (x - c)^2, which never cancels.
 //
-// Determinism: no floating-point atomics. Per-partition partial sums are written to their own slots
-// and reduced in partition order by a second kernel, so a run gives the same bits every time.
+// Determinism: no floating-point atomics. Per-partition partial sums (rows ordered by cluster, then
+// summed in row order) are written to their own slots and reduced in partition order by a last
+// kernel, so a run gives the same bits every time.
 
 #include <cstdint>
 
@@ -72,46 +73,57 @@ extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int
   if (threadIdx.x == 0 && blockMoved) atomicAdd(changed, (unsigned long long)blockMoved);
 }
 
-// Phase one of the update. Block (p, q) sums the rows of partition p into cells
-// [q * cellsPerBlock, (q + 1) * cellsPerBlock) of the per-cluster record
-// {w x_0 .. w x_{d-1}, w, 1} (width d + 2), in float64 shared memory. Each thread owns the cells
-// congruent to its index, and rows are taken in order, so no two threads touch one cell and the
-// sum's order is fixed. Partition p's inertia goes to slot cells of its partial record.
-extern "C" __global__ void kmeans_partials(const float* __restrict__ x, int n, int d,
-                                           const float* __restrict__ w, const int* __restrict__ labels,
-                                           const float* __restrict__ dist, int k, int rowsPerPart,
-                                           int cellsPerBlock, double* __restrict__ partials) {
-  extern __shared__ double acc[];
-  const int width = d + 2;
-  const int cells = k * width;
-  const int stride = cells + 1;
-  const int base = blockIdx.y * cellsPerBlock;
-  const int span = min(cellsPerBlock, cells - base);
-  const int B = blockDim.x;
-  for (int t = threadIdx.x; t < span; t += B) acc[t] = 0.0;
-  __syncthreads();
-  const int r0 = blockIdx.x * rowsPerPart;
+// Phase one of the update, part one. One thread per partition of rowsPerPart consecutive rows
+// orders the partition's rows by cluster (a stable counting sort: rows keep their order within a
+// cluster) into order[], with each cluster's start in offsets[p][c], and sums the partition's
+// inertia in row order into the last slot of its partial record.
+extern "C" __global__ void kmeans_bucket(int n, const float* __restrict__ w, const int* __restrict__ labels,
+                                         const float* __restrict__ dist, int k, int rowsPerPart, int parts,
+                                         int* __restrict__ offsets, int* __restrict__ order, double* __restrict__ partials,
+                                         int stride) {
+  const int p = blockIdx.x * blockDim.x + threadIdx.x;
+  if (p >= parts) return;
+  const int r0 = p * rowsPerPart;
   const int r1 = min(n, r0 + rowsPerPart);
+  int* off = offsets + (size_t)p * (k + 1);
+  for (int c = 0; c <= k; c++) off[c] = 0;
   double inertia = 0.0;
-  const bool keepsInertia = blockIdx.y == 0 && threadIdx.x == 0;
   for (int i = r0; i < r1; i++) {
-    const int lo = labels[i] * width - base;  // the row's record, relative to this block's cells
-    const int from = max(lo, 0), to = min(lo + width, span);
-    const float wi = w ? w[i] : 1.f;
-    if (from < to) {
-      int first = from + (((int)threadIdx.x - from) % B + B) % B;
-      for (int cell = first; cell < to; cell += B) {
-        int j = cell - lo;
-        double v = j < d ? (double)wi * (double)x[(size_t)j * n + i] : (j == d ? (double)wi : 1.0);
-        acc[cell] += v;
-      }
-    }
-    if (keepsInertia) inertia += (double)wi * (double)dist[i];
+    off[labels[i] + 1]++;
+    inertia += (double)(w ? w[i] : 1.f) * (double)dist[i];
   }
-  __syncthreads();
-  double* out = partials + (size_t)blockIdx.x * stride;
-  for (int t = threadIdx.x; t < span; t += B) out[base + t] = acc[t];
-  if (keepsInertia) out[cells] = inertia;
+  for (int c = 0; c < k; c++) off[c + 1] += off[c];
+  for (int i = r0; i < r1; i++) {  // scatter with a moving cursor per cluster, restored below
+    int c = labels[i];
+    order[r0 + off[c]] = i;
+    off[c]++;
+  }
+  for (int c = k; c > 0; c--) off[c] = off[c - 1];
+  off[0] = 0;
+  partials[(size_t)p * stride + stride - 1] = inertia;  // the slot after the k x (d + 2) cells
+}
+
+// Phase one, part two. Thread (cell, partition): cell = (cluster c, column j) of the record
+// {w x_0 .. w x_{d-1}, w, 1}; it sums the partition's rows of cluster c in row order. Work is
+// O(n (d + 2)) in all, and every sum has a fixed order: no atomics.
+extern "C" __global__ void kmeans_partials(const float* __restrict__ x, int n, int d, const float* __restrict__ w,
+                                           int k, int rowsPerPart, const int* __restrict__ offsets,
+                                           const int* __restrict__ order, double* __restrict__ partials, int stride) {
+  const int cell = blockIdx.x * blockDim.x + threadIdx.x;
+  const int p = blockIdx.y;
+  const int width = d + 2;
+  if (cell >= k * width) return;
+  const int c = cell / width, j = cell % width;
+  const int r0 = p * rowsPerPart;
+  const int* off = offsets + (size_t)p * (k + 1);
+  const int from = r0 + off[c], to = r0 + off[c + 1];
+  double s = 0.0;
+  for (int t = from; t < to; t++) {
+    const int i = order[t];
+    const double wi = w ? (double)w[i] : 1.0;
+    s += j < d ? wi * (double)x[(size_t)j * n + i] : (j == d ? wi : 1.0);
+  }
+  partials[(size_t)p * stride + cell] = s;
 }
 
 // Phase two: out[t] = sum over partitions p, in order, of partials[p][t], for t in [0, stride).

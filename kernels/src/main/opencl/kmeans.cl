@@ -63,42 +63,82 @@ __kernel void kmeans_assign(__global const float* restrict x, int n, int d,
   if (lid == 0 && moved) atomic_add(changed, moved);  // integer: the order does not matter
 }
 
-// See kmeans_partials in kmeans.cu: block (p, q) sums partition p's rows into its cells.
-__kernel void kmeans_partials(__global const float* restrict x, int n, int d, __global const float* restrict w,
-                              int weighted, __global const int* restrict labels, __global const float* restrict dist,
-                              int k, int rowsPerPart, int cellsPerBlock, __global double* restrict partials,
-                              __local double* acc) {
-  const int width = d + 2;
-  const int cells = k * width;
-  const int stride = cells + 1;
-  const int base = get_group_id(1) * cellsPerBlock;
-  const int span = min(cellsPerBlock, cells - base);
-  const int B = get_local_size(0);
-  const int lid = get_local_id(0);
-  for (int t = lid; t < span; t += B) acc[t] = 0.0;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  const int r0 = get_group_id(0) * rowsPerPart;
-  const int r1 = min(n, r0 + rowsPerPart);
-  double inertia = 0.0;
-  const bool keepsInertia = get_group_id(1) == 0 && lid == 0;
-  for (int i = r0; i < r1; i++) {
-    const int lo = labels[i] * width - base;
-    const int from = max(lo, 0), to = min(lo + width, span);
-    const float wi = weighted ? w[i] : 1.f;
-    if (from < to) {
-      int first = from + ((lid - from) % B + B) % B;
-      for (int cell = first; cell < to; cell += B) {
-        int j = cell - lo;
-        double v = j < d ? (double)wi * (double)x[(size_t)j * n + i] : (j == d ? (double)wi : 1.0);
-        acc[cell] += v;
-      }
+// The assignment for CPU devices (PoCL): one work-item per row, direct squared differences, no local
+// memory or barriers, which a CPU OpenCL compiler vectorises across work-items. Same results rule:
+// the nearest centroid, ties to the lowest index; the distance is exact (no expansion at all).
+__kernel void kmeans_assign_flat(__global const float* restrict x, int n, int d,
+                                 __global const float* restrict cen, __global const float* restrict cnorm, int k,
+                                 __global int* restrict labels, __global float* restrict dist,
+                                 __global uint* restrict changed) {
+  const int i = get_global_id(0);
+  if (i >= n) return;
+  float best = INFINITY;
+  int bestc = 0;
+  for (int c = 0; c < k; c++) {
+    float s = 0.f;
+    for (int j = 0; j < d; j++) {
+      float diff = x[(size_t)j * n + i] - cen[(size_t)c * d + j];
+      s = fma(diff, diff, s);
     }
-    if (keepsInertia) inertia += (double)wi * (double)dist[i];
+    if (s < best) {
+      best = s;
+      bestc = c;
+    }
   }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  __global double* out = partials + (size_t)get_group_id(0) * stride;
-  for (int t = lid; t < span; t += B) out[base + t] = acc[t];
-  if (keepsInertia) out[cells] = inertia;
+  if (labels[i] != bestc) atomic_inc(changed);  // integer: the order does not matter
+  labels[i] = bestc;
+  dist[i] = best;
+}
+
+// See kmeans_bucket in kmeans.cu: one work-item per partition orders its rows by cluster (a stable
+// counting sort) and sums the partition's inertia in row order.
+__kernel void kmeans_bucket(int n, __global const float* restrict w, int weighted, __global const int* restrict labels,
+                            __global const float* restrict dist, int k, int rowsPerPart, int parts,
+                            __global int* restrict offsets, __global int* restrict order, __global double* restrict partials,
+                            int stride) {
+  const int p = get_global_id(0);
+  if (p >= parts) return;
+  const int r0 = p * rowsPerPart;
+  const int r1 = min(n, r0 + rowsPerPart);
+  __global int* off = offsets + (size_t)p * (k + 1);
+  for (int c = 0; c <= k; c++) off[c] = 0;
+  double inertia = 0.0;
+  for (int i = r0; i < r1; i++) {
+    off[labels[i] + 1]++;
+    inertia += (double)(weighted ? w[i] : 1.f) * (double)dist[i];
+  }
+  for (int c = 0; c < k; c++) off[c + 1] += off[c];
+  // Scatter with a moving cursor per cluster; off[c] is restored afterwards.
+  for (int i = r0; i < r1; i++) {
+    int c = labels[i];
+    order[r0 + off[c]] = i;
+    off[c]++;
+  }
+  for (int c = k; c > 0; c--) off[c] = off[c - 1];
+  off[0] = 0;
+  partials[(size_t)p * stride + stride - 1] = inertia;  // the slot after the k x width cells
+}
+
+// See kmeans_partials in kmeans.cu: work-item per cell (cluster c, column j of the record
+// {w x_0 .. w x_{d-1}, w, 1}), summing the cluster's rows of the partition in row order.
+__kernel void kmeans_partials(__global const float* restrict x, int n, int d, __global const float* restrict w,
+                              int weighted, int k, int rowsPerPart, __global const int* restrict offsets,
+                              __global const int* restrict order, __global double* restrict partials, int stride) {
+  const int p = get_global_id(1);
+  const int cell = get_global_id(0);
+  const int width = d + 2;
+  if (cell >= k * width) return;
+  const int c = cell / width, j = cell % width;
+  const int r0 = p * rowsPerPart;
+  __global const int* off = offsets + (size_t)p * (k + 1);
+  const int from = r0 + off[c], to = r0 + off[c + 1];
+  double s = 0.0;
+  for (int t = from; t < to; t++) {
+    const int i = order[t];
+    const double wi = weighted ? (double)w[i] : 1.0;
+    s += j < d ? wi * (double)x[(size_t)j * n + i] : (j == d ? wi : 1.0);
+  }
+  partials[(size_t)p * stride + cell] = s;
 }
 
 __kernel void kmeans_reduce(__global const double* restrict partials, int parts, int stride, __global double* restrict out) {

@@ -23,12 +23,14 @@ public final class BenchMain {
     if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
       System.out.println("usage: BenchMain jmh [JMH options, e.g. KMeansStep -p threads=1]");
       System.out.println("       BenchMain peers [--help]");
+      System.out.println("       BenchMain aparapi [n d k reps]   (Aparapi vs the JOCL kernel on one OpenCL device)");
       return;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "jmh" -> jmh(rest);
       case "peers" -> System.exit(PeersRunner.main(rest));
+      case "aparapi" -> io.segmenta.bench.aparapi.AparapiVsJocl.main(rest);
       default -> {
         System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh or peers");
         System.exit(2);

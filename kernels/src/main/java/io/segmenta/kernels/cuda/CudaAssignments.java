@@ -12,18 +12,23 @@ final class CudaAssignments implements Assignments {
   private final int n;
   private final DeviceBuffer labels;
   private final DeviceBuffer dists;
+  private final DeviceBuffer order; // rows of each update partition ordered by cluster (scratch of the step)
   private boolean closed;
 
   CudaAssignments(CudaBackend owner, int n) {
     this.owner = owner;
     this.n = n;
     this.labels = new DeviceBuffer((long) n * Integer.BYTES);
+    DeviceBuffer dd = null;
     try {
-      this.dists = new DeviceBuffer((long) n * Float.BYTES);
+      dd = new DeviceBuffer((long) n * Float.BYTES);
+      this.order = new DeviceBuffer((long) n * Integer.BYTES);
     } catch (RuntimeException e) {
       labels.close();
+      if (dd != null) dd.close();
       throw e;
     }
+    this.dists = dd;
     cuMemsetD32(labels.ptr(), -1, n);
     cuMemsetD32(dists.ptr(), 0, n);
   }
@@ -31,6 +36,8 @@ final class CudaAssignments implements Assignments {
   DeviceBuffer labels() { return labels; }
 
   DeviceBuffer dists() { return dists; }
+
+  DeviceBuffer order() { return order; }
 
   @Override public long rows() { return n; }
 
@@ -65,6 +72,7 @@ final class CudaAssignments implements Assignments {
       owner.context().makeCurrent();
       labels.close();
       dists.close();
+      order.close();
     }
   }
 }

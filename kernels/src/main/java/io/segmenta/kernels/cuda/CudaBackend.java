@@ -19,7 +19,7 @@ import jcuda.Pointer;
 
 /**
  * The CUDA backend (JCuda, driver API). Data uploaded once stays on the device; each K-Means step
- * runs three kernels (assign, partial sums, ordered reduction) and brings back only the k x (d + 2)
+ * runs four kernels (assign, per-partition counting sort by cluster, partial sums, ordered reduction) and brings back only the k x (d + 2)
  * record and the count of moved labels. Calls are serialised on this object: one device, one queue.
  */
 public final class CudaBackend implements ComputeBackend {
@@ -28,6 +28,7 @@ public final class CudaBackend implements ComputeBackend {
 
   private final CudaContext ctx;
   private final AssignLauncher assign;
+  private final BucketLauncher bucket;
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
   private final PairwiseLauncher pairwise;
@@ -38,6 +39,7 @@ public final class CudaBackend implements ComputeBackend {
     ctx = new CudaContext(ordinal);
     try {
       assign = new AssignLauncher(ctx);
+      bucket = new BucketLauncher(ctx);
       partials = new PartialsLauncher(ctx);
       reduce = new ReduceLauncher(ctx);
       pairwise = new PairwiseLauncher(ctx);
@@ -98,12 +100,14 @@ public final class CudaBackend implements ComputeBackend {
          DeviceBuffer nrm = new DeviceBuffer((long) k * Float.BYTES);
          DeviceBuffer changed = new DeviceBuffer(Long.BYTES);
          DeviceBuffer part = new DeviceBuffer((long) layout.parts * layout.stride * Double.BYTES);
+         DeviceBuffer offsets = new DeviceBuffer((long) layout.parts * (k + 1) * Integer.BYTES);
          DeviceBuffer red = new DeviceBuffer((long) layout.stride * Double.BYTES)) {
       cuMemcpyHtoD(cen.ptr(), Pointer.to(c), (long) c.length * Float.BYTES);
       cuMemcpyHtoD(nrm.ptr(), Pointer.to(norms), (long) k * Float.BYTES);
       cuMemsetD32(changed.ptr(), 0, 2);
       assign.launch(x, cen, nrm, k, a, changed);
-      partials.launch(x, a, layout, part);
+      bucket.launch(x, a, layout, offsets, part);
+      partials.launch(x, a, layout, offsets, part);
       reduce.launch(part, layout, red);
       double[] reduced = new double[layout.stride];
       long[] moved = new long[1];

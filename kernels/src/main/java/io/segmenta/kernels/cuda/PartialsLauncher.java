@@ -5,7 +5,7 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 
-/** {@code kmeans_partials}: a (partitions x cell blocks) grid, float64 cells in shared memory. */
+/** {@code kmeans_partials}: a (cells x partitions) grid, one thread per cell of each partition's record. */
 final class PartialsLauncher {
   static final String NAME = "kmeans_partials";
   private final CUfunction f;
@@ -13,14 +13,14 @@ final class PartialsLauncher {
 
   PartialsLauncher(CudaContext ctx) {
     f = ctx.function(NAME);
-    block = Math.min(256, ctx.maxThreadsPerBlock);
+    block = Math.min(128, ctx.maxThreadsPerBlock);
   }
 
-  void launch(CudaMatrix x, CudaAssignments a, StepLayout layout, DeviceBuffer partials) {
-    CUdeviceptr w = x.weights() == null ? new CUdeviceptr() : x.weights().ptr(); // a null pointer: unit weights
-    Pointer p = Pointer.to(Launch.ptr(x.data().ptr()), Launch.i(x.n()), Launch.i(x.cols()), Launch.ptr(w),
-        Launch.ptr(a.labels().ptr()), Launch.ptr(a.dists().ptr()), Launch.i(layout.k), Launch.i(layout.rowsPerPart),
-        Launch.i(layout.cellsPerBlock), Launch.ptr(partials.ptr()));
-    Launch.run(NAME, f, layout.parts, layout.cellBlocks, block, 1, layout.cellsPerBlock * Double.BYTES, p);
+  void launch(CudaMatrix x, CudaAssignments a, StepLayout layout, DeviceBuffer offsets, DeviceBuffer partials) {
+    CUdeviceptr w = x.weights() == null ? new CUdeviceptr() : x.weights().ptr();
+    Pointer p = Pointer.to(Launch.ptr(x.data().ptr()), Launch.i(x.n()), Launch.i(x.cols()), Launch.ptr(w), Launch.i(layout.k),
+        Launch.i(layout.rowsPerPart), Launch.ptr(offsets.ptr()), Launch.ptr(a.order().ptr()), Launch.ptr(partials.ptr()),
+        Launch.i(layout.stride));
+    Launch.run(NAME, f, (layout.cells + block - 1) / block, layout.parts, block, 1, 0, p);
   }
 }

@@ -14,8 +14,6 @@ import io.segmenta.kernels.KMeansStepResult;
 public final class StepLayout {
   /** Rows one update partition takes at least: fewer partitions than this would idle the device. */
   static final int MIN_ROWS_PER_PART = 256;
-  /** float64 cells one work-group holds in local/shared memory: 48 KB, what every CUDA GPU has. */
-  public static final int CELLS_PER_BLOCK = 6144;
 
   public final int k;
   public final int d;
@@ -24,19 +22,12 @@ public final class StepLayout {
   public final int stride;
   public final int parts;
   public final int rowsPerPart;
-  public final int cellBlocks;
-  public final int cellsPerBlock;
 
   /**
    * @param maxParts partitions the device runs well at once (a small multiple of its
    *     multiprocessor or compute-unit count)
    */
   public StepLayout(long n, int k, int d, int maxParts) {
-    this(n, k, d, maxParts, CELLS_PER_BLOCK);
-  }
-
-  /** @param maxCellsPerBlock float64 cells that fit in one work-group's local memory */
-  public StepLayout(long n, int k, int d, int maxParts, int maxCellsPerBlock) {
     this.k = k;
     this.d = d;
     this.width = d + 2;
@@ -45,8 +36,6 @@ public final class StepLayout {
     int want = (int) Math.max(1, Math.min(maxParts, (n + MIN_ROWS_PER_PART - 1) / MIN_ROWS_PER_PART));
     this.rowsPerPart = (int) ((n + want - 1) / want);
     this.parts = (int) ((n + rowsPerPart - 1) / rowsPerPart);
-    this.cellsPerBlock = Math.min(cells, Math.max(1, maxCellsPerBlock));
-    this.cellBlocks = (cells + cellsPerBlock - 1) / cellsPerBlock;
   }
 
   /** Centroids in the device's centred coordinates, rounded to float32, row-major k x d. */

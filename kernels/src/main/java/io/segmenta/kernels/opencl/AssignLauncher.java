@@ -1,12 +1,16 @@
 package io.segmenta.kernels.opencl;
 
-/** {@code kmeans_assign}: one work-item per row. */
+/**
+ * The assignment, one work-item per row: {@code kmeans_assign} (register-tiled centroids staged in
+ * local memory) on a GPU, {@code kmeans_assign_flat} (plain loops, vectorised across work-items by
+ * the compiler) on a CPU device, where local memory and barriers only cost.
+ */
 final class AssignLauncher {
   private final Kernel k;
   private final long group;
 
   AssignLauncher(OpenClContext ctx) {
-    k = new Kernel(ctx, "kmeans_assign");
+    k = new Kernel(ctx, ctx.candidate.gpu() ? "kmeans_assign" : "kmeans_assign_flat");
     group = Math.min(256, ctx.maxWorkGroup);
   }
 

@@ -14,6 +14,7 @@ final class OpenClAssignments implements Assignments {
   private final int n;
   private final ClBuffer labels;
   private final ClBuffer dists;
+  private final ClBuffer order; // rows of each update partition ordered by cluster (scratch of the step)
   private boolean closed;
 
   OpenClAssignments(OpenClBackend owner, int n) {
@@ -21,12 +22,16 @@ final class OpenClAssignments implements Assignments {
     this.owner = owner;
     this.n = n;
     this.labels = new ClBuffer(ctx, (long) n * Integer.BYTES);
+    ClBuffer dd = null;
     try {
-      this.dists = new ClBuffer(ctx, (long) n * Float.BYTES);
+      dd = new ClBuffer(ctx, (long) n * Float.BYTES);
+      this.order = new ClBuffer(ctx, (long) n * Integer.BYTES);
     } catch (RuntimeException e) {
       labels.close();
+      if (dd != null) dd.close();
       throw e;
     }
+    this.dists = dd;
     if (n > 0) {
       clEnqueueFillBuffer(ctx.queue, labels.mem(), Pointer.to(new int[] {-1}), Integer.BYTES, 0, (long) n * Integer.BYTES, 0, null, null);
       clEnqueueFillBuffer(ctx.queue, dists.mem(), Pointer.to(new float[] {0}), Float.BYTES, 0, (long) n * Float.BYTES, 0, null, null);
@@ -37,6 +42,8 @@ final class OpenClAssignments implements Assignments {
   ClBuffer labels() { return labels; }
 
   ClBuffer dists() { return dists; }
+
+  ClBuffer order() { return order; }
 
   @Override public long rows() { return n; }
 
@@ -72,6 +79,7 @@ final class OpenClAssignments implements Assignments {
       closed = true;
       labels.close();
       dists.close();
+      order.close();
     }
   }
 }

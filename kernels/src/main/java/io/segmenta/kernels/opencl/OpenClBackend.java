@@ -27,10 +27,10 @@ public final class OpenClBackend implements ComputeBackend {
 
   private final OpenClContext ctx;
   private final AssignLauncher assign;
+  private final BucketLauncher bucket;
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
   private final PairwiseLauncher pairwise;
-  private final int maxCellsPerBlock;
   private final BackendInfo info;
   private boolean closed;
 
@@ -38,6 +38,7 @@ public final class OpenClBackend implements ComputeBackend {
     ctx = new OpenClContext(device);
     try {
       assign = new AssignLauncher(ctx);
+      bucket = new BucketLauncher(ctx);
       partials = new PartialsLauncher(ctx);
       reduce = new ReduceLauncher(ctx);
       pairwise = new PairwiseLauncher(ctx);
@@ -45,8 +46,6 @@ public final class OpenClBackend implements ComputeBackend {
       ctx.close();
       throw e;
     }
-    // Leave room for the kernels' other local arrays (the assign tile is about 2 KB).
-    maxCellsPerBlock = (int) Math.min(StepLayout.CELLS_PER_BLOCK, Math.max(256, (ctx.localMemory - 4096) / Double.BYTES));
     info = new BackendInfo("opencl", BackendKind.OPENCL, device.describe() + ", " + ctx.computeUnits + " compute units", 1);
   }
 
@@ -91,17 +90,19 @@ public final class OpenClBackend implements ComputeBackend {
     }
     float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
     float[] norms = StepLayout.norms(c, k, d);
-    StepLayout layout = new StepLayout(x.n(), k, d, PARTS_PER_UNIT * ctx.computeUnits, maxCellsPerBlock);
+    StepLayout layout = new StepLayout(x.n(), k, d, PARTS_PER_UNIT * ctx.computeUnits);
     try (ClBuffer cen = new ClBuffer(ctx, (long) c.length * Float.BYTES);
          ClBuffer nrm = new ClBuffer(ctx, (long) k * Float.BYTES);
          ClBuffer changed = new ClBuffer(ctx, Integer.BYTES);
          ClBuffer part = new ClBuffer(ctx, (long) layout.parts * layout.stride * Double.BYTES);
+         ClBuffer offsets = new ClBuffer(ctx, (long) layout.parts * (k + 1) * Integer.BYTES);
          ClBuffer red = new ClBuffer(ctx, (long) layout.stride * Double.BYTES)) {
       clEnqueueWriteBuffer(ctx.queue, cen.mem(), CL_TRUE, 0, (long) c.length * Float.BYTES, Pointer.to(c), 0, null, null);
       clEnqueueWriteBuffer(ctx.queue, nrm.mem(), CL_TRUE, 0, (long) k * Float.BYTES, Pointer.to(norms), 0, null, null);
       clEnqueueFillBuffer(ctx.queue, changed.mem(), Pointer.to(new int[] {0}), Integer.BYTES, 0, Integer.BYTES, 0, null, null);
       assign.launch(x, cen, nrm, k, a, changed);
-      partials.launch(x, a, layout, part);
+      bucket.launch(x, a, layout, offsets, part);
+      partials.launch(x, a, layout, offsets, part);
       reduce.launch(part, layout, red);
       double[] reduced = new double[layout.stride];
       int[] moved = new int[1];

@@ -2,19 +2,19 @@ package io.segmenta.kernels.opencl;
 
 import io.segmenta.kernels.gpu.StepLayout;
 
-/** {@code kmeans_partials}: a (partitions x cell blocks) grid of work-groups, float64 cells in local memory. */
+/** {@code kmeans_partials}: a (cells x partitions) grid, one work-item per cell of each partition's record. */
 final class PartialsLauncher {
   private final Kernel k;
   private final long group;
 
   PartialsLauncher(OpenClContext ctx) {
     k = new Kernel(ctx, "kmeans_partials");
-    group = Math.min(256, ctx.maxWorkGroup);
+    group = Math.min(128, ctx.maxWorkGroup);
   }
 
-  void launch(OpenClMatrix x, OpenClAssignments a, StepLayout layout, ClBuffer partials) {
-    k.begin().buf(x.data()).i(x.n()).i(x.cols()).buf(x.weightsOrDummy()).i(x.weighted() ? 1 : 0).buf(a.labels()).buf(a.dists())
-        .i(layout.k).i(layout.rowsPerPart).i(layout.cellsPerBlock).buf(partials).local((long) layout.cellsPerBlock * Double.BYTES)
-        .run(layout.parts * group, layout.cellBlocks, group, 1);
+  void launch(OpenClMatrix x, OpenClAssignments a, StepLayout layout, ClBuffer offsets, ClBuffer partials) {
+    k.begin().buf(x.data()).i(x.n()).i(x.cols()).buf(x.weightsOrDummy()).i(x.weighted() ? 1 : 0).i(layout.k).i(layout.rowsPerPart)
+        .buf(offsets).buf(a.order()).buf(partials).i(layout.stride)
+        .run(layout.cells, layout.parts, group, 1);
   }
 }

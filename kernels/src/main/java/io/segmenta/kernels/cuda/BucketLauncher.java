@@ -1,0 +1,26 @@
+package io.segmenta.kernels.cuda;
+
+import io.segmenta.kernels.gpu.StepLayout;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+
+/** {@code kmeans_bucket}: one thread per update partition (a stable counting sort of its rows by cluster). */
+final class BucketLauncher {
+  static final String NAME = "kmeans_bucket";
+  private final CUfunction f;
+  private final int block;
+
+  BucketLauncher(CudaContext ctx) {
+    f = ctx.function(NAME);
+    block = Math.min(64, ctx.maxThreadsPerBlock);
+  }
+
+  void launch(CudaMatrix x, CudaAssignments a, StepLayout layout, DeviceBuffer offsets, DeviceBuffer partials) {
+    CUdeviceptr w = x.weights() == null ? new CUdeviceptr() : x.weights().ptr(); // a null pointer: unit weights
+    Pointer p = Pointer.to(Launch.i(x.n()), Launch.ptr(w), Launch.ptr(a.labels().ptr()), Launch.ptr(a.dists().ptr()),
+        Launch.i(layout.k), Launch.i(layout.rowsPerPart), Launch.i(layout.parts), Launch.ptr(offsets.ptr()), Launch.ptr(a.order().ptr()),
+        Launch.ptr(partials.ptr()), Launch.i(layout.stride));
+    Launch.run(NAME, f, (layout.parts + block - 1) / block, 1, block, 1, 0, p);
+  }
+}
