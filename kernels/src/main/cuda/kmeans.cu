@@ -20,7 +20,7 @@
 extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int d,
                                          const float* __restrict__ cen, const float* __restrict__ cnorm, int k,
                                          int* __restrict__ labels, float* __restrict__ dist,
-                                         unsigned long long* __restrict__ changed) {
+                                         unsigned long long* __restrict__ changed, int base) {
   __shared__ float sc[TK][TD + 1];
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   const bool live = i < n;
@@ -65,9 +65,9 @@ extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int
       float diff = x[(size_t)j * n + i] - cen[(size_t)bestc * d + j];
       s = fmaf(diff, diff, s);
     }
-    moved = labels[i] != bestc;
-    labels[i] = bestc;
-    dist[i] = s;
+    moved = labels[base + i] != bestc;
+    labels[base + i] = bestc;
+    dist[base + i] = s;
   }
   int blockMoved = __syncthreads_count(moved);
   if (threadIdx.x == 0 && blockMoved) atomicAdd(changed, (unsigned long long)blockMoved);
@@ -80,27 +80,29 @@ extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int
 extern "C" __global__ void kmeans_bucket(int n, const float* __restrict__ w, const int* __restrict__ labels,
                                          const float* __restrict__ dist, int k, int rowsPerPart, int parts,
                                          int* __restrict__ offsets, int* __restrict__ order, double* __restrict__ partials,
-                                         int stride) {
+                                         int stride, int base, int partBase) {
+  // Rows are [base, base + n) of the labels, distances, weights and order arrays (a chunk when the
+  // data streams through the device); this chunk's partitions are partBase, partBase + 1, ...
   const int p = blockIdx.x * blockDim.x + threadIdx.x;
   if (p >= parts) return;
   const int r0 = p * rowsPerPart;
   const int r1 = min(n, r0 + rowsPerPart);
-  int* off = offsets + (size_t)p * (k + 1);
+  int* off = offsets + (size_t)(partBase + p) * (k + 1);
   for (int c = 0; c <= k; c++) off[c] = 0;
   double inertia = 0.0;
   for (int i = r0; i < r1; i++) {
-    off[labels[i] + 1]++;
-    inertia += (double)(w ? w[i] : 1.f) * (double)dist[i];
+    off[labels[base + i] + 1]++;
+    inertia += (double)(w ? w[base + i] : 1.f) * (double)dist[base + i];
   }
   for (int c = 0; c < k; c++) off[c + 1] += off[c];
   for (int i = r0; i < r1; i++) {  // scatter with a moving cursor per cluster, restored below
-    int c = labels[i];
-    order[r0 + off[c]] = i;
+    int c = labels[base + i];
+    order[base + r0 + off[c]] = i;
     off[c]++;
   }
   for (int c = k; c > 0; c--) off[c] = off[c - 1];
   off[0] = 0;
-  partials[(size_t)p * stride + stride - 1] = inertia;  // the slot after the k x (d + 2) cells
+  partials[(size_t)(partBase + p) * stride + stride - 1] = inertia;  // the slot after the k x (d + 2) cells
 }
 
 // Phase one, part two. Thread (cell, partition): cell = (cluster c, column j) of the record
@@ -108,22 +110,23 @@ extern "C" __global__ void kmeans_bucket(int n, const float* __restrict__ w, con
 // O(n (d + 2)) in all, and every sum has a fixed order: no atomics.
 extern "C" __global__ void kmeans_partials(const float* __restrict__ x, int n, int d, const float* __restrict__ w,
                                            int k, int rowsPerPart, const int* __restrict__ offsets,
-                                           const int* __restrict__ order, double* __restrict__ partials, int stride) {
+                                           const int* __restrict__ order, double* __restrict__ partials, int stride,
+                                           int base, int partBase) {
   const int cell = blockIdx.x * blockDim.x + threadIdx.x;
   const int p = blockIdx.y;
   const int width = d + 2;
   if (cell >= k * width) return;
   const int c = cell / width, j = cell % width;
   const int r0 = p * rowsPerPart;
-  const int* off = offsets + (size_t)p * (k + 1);
+  const int* off = offsets + (size_t)(partBase + p) * (k + 1);
   const int from = r0 + off[c], to = r0 + off[c + 1];
   double s = 0.0;
   for (int t = from; t < to; t++) {
-    const int i = order[t];
-    const double wi = w ? (double)w[i] : 1.0;
+    const int i = order[base + t];
+    const double wi = w ? (double)w[base + i] : 1.0;
     s += j < d ? wi * (double)x[(size_t)j * n + i] : (j == d ? wi : 1.0);
   }
-  partials[(size_t)p * stride + cell] = s;
+  partials[(size_t)(partBase + p) * stride + cell] = s;
 }
 
 // Phase two: out[t] = sum over partitions p, in order, of partials[p][t], for t in [0, stride).

@@ -10,7 +10,7 @@
 __kernel void kmeans_assign(__global const float* restrict x, int n, int d,
                             __global const float* restrict cen, __global const float* restrict cnorm, int k,
                             __global int* restrict labels, __global float* restrict dist,
-                            __global uint* restrict changed) {
+                            __global uint* restrict changed, int base) {
   __local float sc[TK][TD + 1];
   __local uint moved;
   const int i = get_global_id(0);
@@ -55,9 +55,9 @@ __kernel void kmeans_assign(__global const float* restrict x, int n, int d,
       float diff = x[(size_t)j * n + i] - cen[(size_t)bestc * d + j];
       s = fma(diff, diff, s);
     }
-    if (labels[i] != bestc) atomic_inc(&moved);
-    labels[i] = bestc;
-    dist[i] = s;
+    if (labels[base + i] != bestc) atomic_inc(&moved);
+    labels[base + i] = bestc;
+    dist[base + i] = s;
   }
   barrier(CLK_LOCAL_MEM_FENCE);
   if (lid == 0 && moved) atomic_add(changed, moved);  // integer: the order does not matter
@@ -69,7 +69,7 @@ __kernel void kmeans_assign(__global const float* restrict x, int n, int d,
 __kernel void kmeans_assign_flat(__global const float* restrict x, int n, int d,
                                  __global const float* restrict cen, __global const float* restrict cnorm, int k,
                                  __global int* restrict labels, __global float* restrict dist,
-                                 __global uint* restrict changed) {
+                                 __global uint* restrict changed, int base) {
   const int i = get_global_id(0);
   if (i >= n) return;
   float best = INFINITY;
@@ -85,9 +85,9 @@ __kernel void kmeans_assign_flat(__global const float* restrict x, int n, int d,
       bestc = c;
     }
   }
-  if (labels[i] != bestc) atomic_inc(changed);  // integer: the order does not matter
-  labels[i] = bestc;
-  dist[i] = best;
+  if (labels[base + i] != bestc) atomic_inc(changed);  // integer: the order does not matter
+  labels[base + i] = bestc;
+  dist[base + i] = best;
 }
 
 // See kmeans_bucket in kmeans.cu: one work-item per partition orders its rows by cluster (a stable
@@ -95,50 +95,53 @@ __kernel void kmeans_assign_flat(__global const float* restrict x, int n, int d,
 __kernel void kmeans_bucket(int n, __global const float* restrict w, int weighted, __global const int* restrict labels,
                             __global const float* restrict dist, int k, int rowsPerPart, int parts,
                             __global int* restrict offsets, __global int* restrict order, __global double* restrict partials,
-                            int stride) {
+                            int stride, int base, int partBase) {
+  // Rows are [base, base + n) of the labels, distances, weights and order arrays (a chunk when the
+  // data streams through the device); this chunk's partitions are partBase, partBase + 1, ...
   const int p = get_global_id(0);
   if (p >= parts) return;
   const int r0 = p * rowsPerPart;
   const int r1 = min(n, r0 + rowsPerPart);
-  __global int* off = offsets + (size_t)p * (k + 1);
+  __global int* off = offsets + (size_t)(partBase + p) * (k + 1);
   for (int c = 0; c <= k; c++) off[c] = 0;
   double inertia = 0.0;
   for (int i = r0; i < r1; i++) {
-    off[labels[i] + 1]++;
-    inertia += (double)(weighted ? w[i] : 1.f) * (double)dist[i];
+    off[labels[base + i] + 1]++;
+    inertia += (double)(weighted ? w[base + i] : 1.f) * (double)dist[base + i];
   }
   for (int c = 0; c < k; c++) off[c + 1] += off[c];
   // Scatter with a moving cursor per cluster; off[c] is restored afterwards.
   for (int i = r0; i < r1; i++) {
-    int c = labels[i];
-    order[r0 + off[c]] = i;
+    int c = labels[base + i];
+    order[base + r0 + off[c]] = i;
     off[c]++;
   }
   for (int c = k; c > 0; c--) off[c] = off[c - 1];
   off[0] = 0;
-  partials[(size_t)p * stride + stride - 1] = inertia;  // the slot after the k x width cells
+  partials[(size_t)(partBase + p) * stride + stride - 1] = inertia;  // the slot after the k x width cells
 }
 
 // See kmeans_partials in kmeans.cu: work-item per cell (cluster c, column j of the record
 // {w x_0 .. w x_{d-1}, w, 1}), summing the cluster's rows of the partition in row order.
 __kernel void kmeans_partials(__global const float* restrict x, int n, int d, __global const float* restrict w,
                               int weighted, int k, int rowsPerPart, __global const int* restrict offsets,
-                              __global const int* restrict order, __global double* restrict partials, int stride) {
+                              __global const int* restrict order, __global double* restrict partials, int stride,
+                              int base, int partBase) {
   const int p = get_global_id(1);
   const int cell = get_global_id(0);
   const int width = d + 2;
   if (cell >= k * width) return;
   const int c = cell / width, j = cell % width;
   const int r0 = p * rowsPerPart;
-  __global const int* off = offsets + (size_t)p * (k + 1);
+  __global const int* off = offsets + (size_t)(partBase + p) * (k + 1);
   const int from = r0 + off[c], to = r0 + off[c + 1];
   double s = 0.0;
   for (int t = from; t < to; t++) {
-    const int i = order[t];
-    const double wi = weighted ? (double)w[i] : 1.0;
+    const int i = order[base + t];
+    const double wi = weighted ? (double)w[base + i] : 1.0;
     s += j < d ? wi * (double)x[(size_t)j * n + i] : (j == d ? wi : 1.0);
   }
-  partials[(size_t)p * stride + cell] = s;
+  partials[(size_t)(partBase + p) * stride + cell] = s;
 }
 
 __kernel void kmeans_reduce(__global const double* restrict partials, int parts, int stride, __global double* restrict out) {

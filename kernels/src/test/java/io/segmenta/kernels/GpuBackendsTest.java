@@ -171,4 +171,37 @@ class GpuBackendsTest {
         () -> Backends.open(BackendChoice.CUDA, BackendOptions.DEFAULTS));
     assertTrue(e.getMessage().contains("cuda") && e.getMessage().contains("not available"), e.getMessage());
   }
+
+  /** Data over the device budget streams through in chunks; the step still matches the oracle. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("names")
+  void dataLargerThanTheDeviceBudgetStreamsInChunks(String name) {
+    ComputeBackend be = backend(name);
+    int n = 10_000, d = 17, k = 7; // 680 KB of data; a 64 KB budget makes chunks of 1,024 rows
+    SplittableRandom r = new SplittableRandom(99);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 2 + (i % d));
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) w[i] = (float) r.nextDouble(0.1, 3);
+    double[] c = new double[k * d];
+    for (int i = 0; i < c.length; i++) c[i] = r.nextGaussian() * 2 + (i % d);
+    System.setProperty("segmenta.device.residentBytes", "65536");
+    try (DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), w); Assignments a = be.newAssignments(n)) {
+      KMeansStepResult res = new KMeansStepResult(k, d);
+      be.kmeansStep(dm, c, k, a, res);
+      Oracle.check(x, w, n, d, c, k, a, res);
+      assertEquals(n, res.changed);
+      be.kmeansStep(dm, c, k, a, res);
+      assertEquals(0, res.changed);
+      float[] out = new float[300 * k];
+      be.pairwiseSquaredDistances(dm, 5000, 300, c, k, out);
+      for (int q = 0; q < k; q++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) s += Math.pow(x[5000 * d + j] - c[q * d + j], 2);
+        assertEquals(s, out[q], 1e-4 * (s + 1), "pairwise on streamed data, centre " + q);
+      }
+    } finally {
+      System.clearProperty("segmenta.device.residentBytes");
+    }
+  }
 }

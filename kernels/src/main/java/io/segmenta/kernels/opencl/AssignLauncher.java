@@ -14,8 +14,9 @@ final class AssignLauncher {
     group = Math.min(256, ctx.maxWorkGroup);
   }
 
-  void launch(OpenClMatrix x, ClBuffer cen, ClBuffer norms, int kk, OpenClAssignments a, ClBuffer changed) {
-    k.begin().buf(x.data()).i(x.n()).i(x.cols()).buf(cen).buf(norms).i(kk).buf(a.labels()).buf(a.dists()).buf(changed)
-        .run(x.n(), 1, group, 1);
+  /** Rows [base, base + rows) of the assignments, whose values are {@code data} (column-major, {@code rows} rows). */
+  void launch(ClBuffer data, int rows, int d, long base, ClBuffer cen, ClBuffer norms, int kk, OpenClAssignments a, ClBuffer changed) {
+    k.begin().buf(data).i(rows).i(d).buf(cen).buf(norms).i(kk).buf(a.labels()).buf(a.dists()).buf(changed).i((int) base)
+        .run(rows, 1, group, 1);
   }
 }

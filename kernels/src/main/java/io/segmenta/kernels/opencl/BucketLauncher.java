@@ -1,5 +1,6 @@
 package io.segmenta.kernels.opencl;
 
+import io.segmenta.kernels.gpu.ChunkPlan;
 import io.segmenta.kernels.gpu.StepLayout;
 
 /** {@code kmeans_bucket}: one work-item per update partition (a stable counting sort of its rows by cluster). */
@@ -12,9 +13,11 @@ final class BucketLauncher {
     group = Math.min(64, ctx.maxWorkGroup);
   }
 
-  void launch(OpenClMatrix x, OpenClAssignments a, StepLayout layout, ClBuffer offsets, ClBuffer partials) {
-    k.begin().i(x.n()).buf(x.weightsOrDummy()).i(x.weighted() ? 1 : 0).buf(a.labels()).buf(a.dists()).i(layout.k).i(layout.rowsPerPart)
-        .i(layout.parts).buf(offsets).buf(a.order()).buf(partials).i(layout.stride)
+  void launch(OpenClMatrix x, OpenClAssignments a, ChunkPlan.Chunk chunk, ClBuffer offsets, ClBuffer partials) {
+    StepLayout layout = chunk.layout();
+    k.begin().i(chunk.rows()).buf(x.weightsOrDummy()).i(x.weighted() ? 1 : 0).buf(a.labels()).buf(a.dists()).i(layout.k)
+        .i(layout.rowsPerPart).i(layout.parts).buf(offsets).buf(a.order()).buf(partials).i(layout.stride).i((int) chunk.start())
+        .i(chunk.partBase())
         .run(layout.parts, 1, group, 1);
   }
 }

@@ -13,6 +13,7 @@ import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
+import io.segmenta.kernels.gpu.ChunkPlan;
 import io.segmenta.kernels.gpu.StepLayout;
 import java.util.Objects;
 import org.jocl.CLException;
@@ -67,11 +68,27 @@ public final class OpenClBackend implements ComputeBackend {
       throw new IllegalArgumentException("weights has " + weights.length + " entries for " + x.rows() + " rows");
     }
     try {
+      long bytes = x.rows() * x.cols() * Float.BYTES;
+      long budget = residentBudget();
+      if (bytes > budget) {
+        // Too large for the device: keep it on the host and stream chunks through at each step.
+        return new OpenClMatrix(this, x, weights, x.columnMeans(), ChunkPlan.chunkRowsFor(budget, x.cols()));
+      }
       return new OpenClMatrix(this, x, weights, x.columnMeans());
     } catch (CLException e) {
       throw new GpuKernelException("uploading " + x.rows() + " x " + x.cols() + " rows to " + ctx.candidate.describe() + " failed: "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Bytes of data kept resident on the device: the system property {@code segmenta.device.residentBytes}
+   * when set, else half the device's global memory (labels, distances and scratch need the rest).
+   */
+  private long residentBudget() {
+    String p = System.getProperty("segmenta.device.residentBytes");
+    if (p != null) return Long.parseLong(p.strip());
+    return Math.min(ctx.globalMemory / 2, ctx.maxAlloc);
   }
 
   @Override
@@ -90,25 +107,33 @@ public final class OpenClBackend implements ComputeBackend {
     }
     float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
     float[] norms = StepLayout.norms(c, k, d);
-    StepLayout layout = new StepLayout(x.n(), k, d, PARTS_PER_UNIT * ctx.computeUnits);
+    ChunkPlan plan = new ChunkPlan(x.n(), k, d, x.chunkRows(), PARTS_PER_UNIT * ctx.computeUnits);
     try (ClBuffer cen = new ClBuffer(ctx, (long) c.length * Float.BYTES);
          ClBuffer nrm = new ClBuffer(ctx, (long) k * Float.BYTES);
          ClBuffer changed = new ClBuffer(ctx, Integer.BYTES);
-         ClBuffer part = new ClBuffer(ctx, (long) layout.parts * layout.stride * Double.BYTES);
-         ClBuffer offsets = new ClBuffer(ctx, (long) layout.parts * (k + 1) * Integer.BYTES);
-         ClBuffer red = new ClBuffer(ctx, (long) layout.stride * Double.BYTES)) {
+         ClBuffer part = new ClBuffer(ctx, (long) plan.totalParts * plan.stride * Double.BYTES);
+         ClBuffer offsets = new ClBuffer(ctx, (long) plan.totalParts * (k + 1) * Integer.BYTES);
+         ClBuffer chunkData = x.streamed() ? new ClBuffer(ctx, (long) x.chunkRows() * d * Float.BYTES) : null;
+         ClBuffer red = new ClBuffer(ctx, (long) plan.stride * Double.BYTES)) {
       clEnqueueWriteBuffer(ctx.queue, cen.mem(), CL_TRUE, 0, (long) c.length * Float.BYTES, Pointer.to(c), 0, null, null);
       clEnqueueWriteBuffer(ctx.queue, nrm.mem(), CL_TRUE, 0, (long) k * Float.BYTES, Pointer.to(norms), 0, null, null);
       clEnqueueFillBuffer(ctx.queue, changed.mem(), Pointer.to(new int[] {0}), Integer.BYTES, 0, Integer.BYTES, 0, null, null);
-      assign.launch(x, cen, nrm, k, a, changed);
-      bucket.launch(x, a, layout, offsets, part);
-      partials.launch(x, a, layout, offsets, part);
-      reduce.launch(part, layout, red);
-      double[] reduced = new double[layout.stride];
+      for (ChunkPlan.Chunk ch : plan.chunks) {
+        ClBuffer data = x.data();
+        if (x.streamed()) {
+          x.stageChunk(ch.start(), ch.rows(), chunkData);
+          data = chunkData;
+        }
+        assign.launch(data, ch.rows(), d, ch.start(), cen, nrm, k, a, changed);
+        bucket.launch(x, a, ch, offsets, part);
+        partials.launch(data, x, a, ch, offsets, part);
+      }
+      reduce.launch(part, plan.totalParts, plan.stride, red);
+      double[] reduced = new double[plan.stride];
       int[] moved = new int[1];
-      clEnqueueReadBuffer(ctx.queue, red.mem(), CL_TRUE, 0, (long) layout.stride * Double.BYTES, Pointer.to(reduced), 0, null, null);
+      clEnqueueReadBuffer(ctx.queue, red.mem(), CL_TRUE, 0, (long) plan.stride * Double.BYTES, Pointer.to(reduced), 0, null, null);
       clEnqueueReadBuffer(ctx.queue, changed.mem(), CL_TRUE, 0, Integer.BYTES, Pointer.to(moved), 0, null, null);
-      layout.unpack(reduced, x.mean(), Integer.toUnsignedLong(moved[0]), result);
+      plan.chunks.get(0).layout().unpack(reduced, x.mean(), Integer.toUnsignedLong(moved[0]), result);
     } catch (CLException e) {
       throw new GpuKernelException("OpenCL K-Means step on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);
     }
@@ -131,7 +156,14 @@ public final class OpenClBackend implements ComputeBackend {
          ClBuffer res = new ClBuffer(ctx, (long) count * m * Float.BYTES)) {
       clEnqueueWriteBuffer(ctx.queue, cen.mem(), CL_TRUE, 0, (long) c.length * Float.BYTES, Pointer.to(c), 0, null, null);
       clEnqueueWriteBuffer(ctx.queue, nrm.mem(), CL_TRUE, 0, (long) m * Float.BYTES, Pointer.to(norms), 0, null, null);
-      pairwise.launch(x, (int) from, count, cen, nrm, m, res);
+      if (x.streamed()) {
+        try (ClBuffer slice = new ClBuffer(ctx, (long) count * d * Float.BYTES)) {
+          x.stageChunk(from, count, slice);
+          pairwise.launch(slice, count, d, 0, count, cen, nrm, m, res);
+        }
+      } else {
+        pairwise.launch(x.data(), x.n(), d, (int) from, count, cen, nrm, m, res);
+      }
       clEnqueueReadBuffer(ctx.queue, res.mem(), CL_TRUE, 0, (long) count * m * Float.BYTES, Pointer.to(out), 0, null, null);
     } catch (CLException e) {
       throw new GpuKernelException("OpenCL pairwise distances on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);

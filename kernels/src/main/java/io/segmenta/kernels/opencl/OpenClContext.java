@@ -41,6 +41,8 @@ final class OpenClContext implements AutoCloseable {
   final int computeUnits;
   final long maxWorkGroup;
   final long localMemory;
+  final long globalMemory;
+  final long maxAlloc;
   private final List<cl_kernel> kernels = new ArrayList<>();
   private boolean closed;
 
@@ -70,6 +72,8 @@ final class OpenClContext implements AutoCloseable {
     computeUnits = intInfo(c.device(), CL_DEVICE_MAX_COMPUTE_UNITS);
     maxWorkGroup = sizeInfo(c.device(), CL_DEVICE_MAX_WORK_GROUP_SIZE);
     localMemory = longInfo(c.device(), CL_DEVICE_LOCAL_MEM_SIZE);
+    globalMemory = longInfo(c.device(), CL_DEVICE_GLOBAL_MEM_SIZE);
+    maxAlloc = longInfo(c.device(), CL_DEVICE_MAX_MEM_ALLOC_SIZE);
   }
 
   cl_kernel kernel(String name) {

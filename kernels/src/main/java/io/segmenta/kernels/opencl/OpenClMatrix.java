@@ -8,7 +8,12 @@ import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.HostMatrix;
 import org.jocl.Pointer;
 
-/** Data resident on the OpenCL device: column-major, centred on the column means, optional weights. */
+/**
+ * Data on the OpenCL device: column-major, centred on the column means, optional weights. Resident
+ * (uploaded once), or streamed: when it does not fit the device budget, the matrix stays on the host
+ * (a mapped store) and each step uploads it chunk by chunk; weights, labels and distances stay on the
+ * device either way (12 bytes per row).
+ */
 final class OpenClMatrix implements DeviceMatrix {
   private static final int STAGE_ROWS = 1 << 18;
 
@@ -19,7 +24,30 @@ final class OpenClMatrix implements DeviceMatrix {
   private final ClBuffer data;
   private final ClBuffer weights;
   private final ClBuffer dummy;
+  private final HostMatrix source; // streamed mode only
+  private final int chunkRows;
   private boolean closed;
+
+  /** Streamed: chunks of {@code chunkRows} rows go through the device at each step. */
+  OpenClMatrix(OpenClBackend owner, HostMatrix x, float[] w, double[] mean, int chunkRows) {
+    OpenClContext ctx = owner.context();
+    this.owner = owner;
+    this.n = Math.toIntExact(x.rows());
+    this.d = x.cols();
+    this.mean = mean;
+    this.source = x;
+    this.chunkRows = chunkRows;
+    this.data = null;
+    ClBuffer wb = null, dm = null;
+    if (w != null) {
+      wb = new ClBuffer(ctx, (long) n * Float.BYTES);
+      clEnqueueWriteBuffer(ctx.queue, wb.mem(), CL_TRUE, 0, (long) n * Float.BYTES, Pointer.to(w), 0, null, null);
+    } else {
+      dm = new ClBuffer(ctx, Float.BYTES);
+    }
+    this.weights = wb;
+    this.dummy = dm;
+  }
 
   OpenClMatrix(OpenClBackend owner, HostMatrix x, float[] w, double[] mean) {
     OpenClContext ctx = owner.context();
@@ -57,12 +85,34 @@ final class OpenClMatrix implements DeviceMatrix {
     this.data = buf;
     this.weights = wb;
     this.dummy = dm;
+    this.source = null;
+    this.chunkRows = n;
+  }
+
+  boolean streamed() { return source != null; }
+
+  int chunkRows() { return chunkRows; }
+
+  /**
+   * Writes rows [start, start + rows) centred and column-major (n = rows) into {@code dst}: the
+   * layout the kernels read, for one streamed chunk.
+   */
+  void stageChunk(long start, int rows, ClBuffer dst) {
+    OpenClContext ctx = owner.context();
+    float[] rowMajor = new float[rows * d];
+    float[] colMajor = new float[rows * d];
+    source.copyRows(start, rows, rowMajor, 0);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < d; j++) colMajor[j * rows + i] = (float) (rowMajor[i * d + j] - mean[j]);
+    }
+    clEnqueueWriteBuffer(ctx.queue, dst.mem(), CL_TRUE, 0, (long) rows * d * Float.BYTES, Pointer.to(colMajor), 0, null, null);
   }
 
   int n() { return n; }
 
   double[] mean() { return mean; }
 
+  /** The resident column-major data (null when streamed). */
   ClBuffer data() {
     if (closed) throw new IllegalStateException("matrix is closed");
     return data;
@@ -83,7 +133,7 @@ final class OpenClMatrix implements DeviceMatrix {
     synchronized (owner) {
       if (closed) return;
       closed = true;
-      data.close();
+      if (data != null) data.close();
       if (weights != null) weights.close();
       if (dummy != null) dummy.close();
     }

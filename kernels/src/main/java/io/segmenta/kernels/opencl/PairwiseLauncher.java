@@ -9,7 +9,8 @@ final class PairwiseLauncher {
     k = new Kernel(ctx, "pairwise_sqdist");
   }
 
-  void launch(OpenClMatrix x, int from, int count, ClBuffer cen, ClBuffer norms, int m, ClBuffer out) {
-    k.begin().buf(x.data()).i(x.n()).i(x.cols()).i(from).i(count).buf(cen).buf(norms).i(m).buf(out).run(m, count, TILE, TILE);
+  /** Rows [from, from + count) of {@code data} (column-major, {@code n} rows). */
+  void launch(ClBuffer data, int n, int d, int from, int count, ClBuffer cen, ClBuffer norms, int m, ClBuffer out) {
+    k.begin().buf(data).i(n).i(d).i(from).i(count).buf(cen).buf(norms).i(m).buf(out).run(m, count, TILE, TILE);
   }
 }

@@ -1,5 +1,6 @@
 package io.segmenta.kernels.opencl;
 
+import io.segmenta.kernels.gpu.ChunkPlan;
 import io.segmenta.kernels.gpu.StepLayout;
 
 /** {@code kmeans_partials}: a (cells x partitions) grid, one work-item per cell of each partition's record. */
@@ -12,9 +13,10 @@ final class PartialsLauncher {
     group = Math.min(128, ctx.maxWorkGroup);
   }
 
-  void launch(OpenClMatrix x, OpenClAssignments a, StepLayout layout, ClBuffer offsets, ClBuffer partials) {
-    k.begin().buf(x.data()).i(x.n()).i(x.cols()).buf(x.weightsOrDummy()).i(x.weighted() ? 1 : 0).i(layout.k).i(layout.rowsPerPart)
-        .buf(offsets).buf(a.order()).buf(partials).i(layout.stride)
+  void launch(ClBuffer data, OpenClMatrix x, OpenClAssignments a, ChunkPlan.Chunk chunk, ClBuffer offsets, ClBuffer partials) {
+    StepLayout layout = chunk.layout();
+    k.begin().buf(data).i(chunk.rows()).i(x.cols()).buf(x.weightsOrDummy()).i(x.weighted() ? 1 : 0).i(layout.k).i(layout.rowsPerPart)
+        .buf(offsets).buf(a.order()).buf(partials).i(layout.stride).i((int) chunk.start()).i(chunk.partBase())
         .run(layout.cells, layout.parts, group, 1);
   }
 }

@@ -1,6 +1,5 @@
 package io.segmenta.kernels.opencl;
 
-import io.segmenta.kernels.gpu.StepLayout;
 
 /** {@code kmeans_reduce}: one work-item per cell, partitions summed in order. */
 final class ReduceLauncher {
@@ -12,7 +11,7 @@ final class ReduceLauncher {
     group = Math.min(256, ctx.maxWorkGroup);
   }
 
-  void launch(ClBuffer partials, StepLayout layout, ClBuffer out) {
-    k.begin().buf(partials).i(layout.parts).i(layout.stride).buf(out).run(layout.stride, 1, group, 1);
+  void launch(ClBuffer partials, int parts, int stride, ClBuffer out) {
+    k.begin().buf(partials).i(parts).i(stride).buf(out).run(stride, 1, group, 1);
   }
 }
