@@ -14,11 +14,12 @@ final class AssignLauncher {
     block = Math.min(256, ctx.maxThreadsPerBlock);
   }
 
-  void launch(CudaMatrix x, DeviceBuffer cen, DeviceBuffer norms, int k, CudaAssignments a, DeviceBuffer changed) {
-    int n = x.n();
-    Pointer p = Pointer.to(Launch.ptr(x.data().ptr()), Launch.i(n), Launch.i(x.cols()), Launch.ptr(cen.ptr()),
+  /** Rows [base, base + rows) of the assignments, whose values are {@code data} (column-major, {@code rows} rows). */
+  void launch(jcuda.driver.CUdeviceptr data, int rows, int d, long base, DeviceBuffer cen, DeviceBuffer norms, int k, CudaAssignments a,
+              DeviceBuffer changed, jcuda.driver.CUstream stream) {
+    Pointer p = Pointer.to(Launch.ptr(data), Launch.i(rows), Launch.i(d), Launch.ptr(cen.ptr()),
         Launch.ptr(norms.ptr()), Launch.i(k), Launch.ptr(a.labels().ptr()), Launch.ptr(a.dists().ptr()),
-        Launch.ptr(changed.ptr()));
-    Launch.run(NAME, f, (n + block - 1) / block, 1, block, 1, 0, p);
+        Launch.ptr(changed.ptr()), Launch.i((int) base));
+    Launch.async(NAME, f, (rows + block - 1) / block, 1, block, 1, p, stream);
   }
 }

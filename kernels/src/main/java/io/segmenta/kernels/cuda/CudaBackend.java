@@ -12,6 +12,7 @@ import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
+import io.segmenta.kernels.gpu.ChunkPlan;
 import io.segmenta.kernels.gpu.StepLayout;
 import java.util.Objects;
 import jcuda.CudaException;
@@ -72,11 +73,28 @@ public final class CudaBackend implements ComputeBackend {
     }
     long need = x.rows() * x.cols() * Float.BYTES + (weights == null ? 0 : x.rows() * Float.BYTES);
     try {
+      long budget = residentBudget();
+      if (x.rows() * x.cols() * Float.BYTES > budget) {
+        // Larger than the device: stream it from the host (a mapped store) chunk by chunk at each step.
+        return new CudaMatrix(this, x, weights, x.columnMeans(), ChunkPlan.chunkRowsFor(budget, x.cols()));
+      }
       return new CudaMatrix(this, x, weights, x.columnMeans());
     } catch (CudaException e) {
       throw new GpuKernelException("uploading " + x.rows() + " x " + x.cols() + " rows (" + need + " bytes) to " + ctx.name
           + " failed: " + e.getMessage() + "; data larger than device memory needs chunked streaming, not yet implemented", e);
     }
+  }
+
+  /**
+   * Bytes of data kept resident: the system property {@code segmenta.device.residentBytes} when set,
+   * else half the device's free memory (labels, distances and scratch need the rest).
+   */
+  private long residentBudget() {
+    String p = System.getProperty("segmenta.device.residentBytes");
+    if (p != null) return Long.parseLong(p.strip());
+    long[] free = new long[1], total = new long[1];
+    jcuda.driver.JCudaDriver.cuMemGetInfo(free, total);
+    return free[0] / 2;
   }
 
   @Override
@@ -95,25 +113,44 @@ public final class CudaBackend implements ComputeBackend {
     }
     float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
     float[] norms = StepLayout.norms(c, k, d);
-    StepLayout layout = new StepLayout(x.n(), k, d, PARTS_PER_SM * ctx.multiprocessors);
+    ChunkPlan plan = new ChunkPlan(x.n(), k, d, x.chunkRows(), PARTS_PER_SM * ctx.multiprocessors);
+    boolean streamed = x.streamed();
+    long chunkBytes = (long) x.chunkRows() * d * Float.BYTES;
     try (DeviceBuffer cen = new DeviceBuffer((long) c.length * Float.BYTES);
          DeviceBuffer nrm = new DeviceBuffer((long) k * Float.BYTES);
          DeviceBuffer changed = new DeviceBuffer(Long.BYTES);
-         DeviceBuffer part = new DeviceBuffer((long) layout.parts * layout.stride * Double.BYTES);
-         DeviceBuffer offsets = new DeviceBuffer((long) layout.parts * (k + 1) * Integer.BYTES);
-         DeviceBuffer red = new DeviceBuffer((long) layout.stride * Double.BYTES)) {
+         DeviceBuffer part = new DeviceBuffer((long) plan.totalParts * plan.stride * Double.BYTES);
+         DeviceBuffer offsets = new DeviceBuffer((long) plan.totalParts * (k + 1) * Integer.BYTES);
+         DeviceBuffer red = new DeviceBuffer((long) plan.stride * Double.BYTES);
+         Streams streams = streamed ? new Streams(chunkBytes) : null) {
       cuMemcpyHtoD(cen.ptr(), Pointer.to(c), (long) c.length * Float.BYTES);
       cuMemcpyHtoD(nrm.ptr(), Pointer.to(norms), (long) k * Float.BYTES);
       cuMemsetD32(changed.ptr(), 0, 2);
-      assign.launch(x, cen, nrm, k, a, changed);
-      bucket.launch(x, a, layout, offsets, part);
-      partials.launch(x, a, layout, offsets, part);
-      reduce.launch(part, layout, red);
-      double[] reduced = new double[layout.stride];
+      int i = 0;
+      for (ChunkPlan.Chunk ch : plan.chunks) {
+        jcuda.driver.CUdeviceptr data = x.data() == null ? null : x.data().ptr();
+        jcuda.driver.CUstream stream = null;
+        if (streamed) {
+          // Two streams: while one chunk's kernels run, the next chunk is staged and copied.
+          int s = i++ & 1;
+          stream = streams.stream[s];
+          jcuda.driver.JCudaDriver.cuStreamSynchronize(stream); // buffers s are free again
+          x.stageChunk(ch.start(), ch.rows(), streams.pinned[s]);
+          jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync(streams.device[s].ptr(), streams.pinned[s].ptr(),
+              (long) ch.rows() * d * Float.BYTES, stream);
+          data = streams.device[s].ptr();
+        }
+        assign.launch(data, ch.rows(), d, ch.start(), cen, nrm, k, a, changed, stream);
+        bucket.launch(x, a, ch, offsets, part, stream);
+        partials.launch(data, x, a, ch, offsets, part, stream);
+      }
+      jcuda.driver.JCudaDriver.cuCtxSynchronize();
+      reduce.launch(part, plan.totalParts, plan.stride, red);
+      double[] reduced = new double[plan.stride];
       long[] moved = new long[1];
-      cuMemcpyDtoH(Pointer.to(reduced), red.ptr(), (long) layout.stride * Double.BYTES);
+      cuMemcpyDtoH(Pointer.to(reduced), red.ptr(), (long) plan.stride * Double.BYTES);
       cuMemcpyDtoH(Pointer.to(moved), changed.ptr(), Long.BYTES);
-      layout.unpack(reduced, x.mean(), moved[0], result);
+      plan.chunks.get(0).layout().unpack(reduced, x.mean(), moved[0], result);
     } catch (CudaException e) {
       throw new GpuKernelException("CUDA K-Means step on " + ctx.name + " failed: " + e.getMessage(), e);
     }
@@ -136,7 +173,16 @@ public final class CudaBackend implements ComputeBackend {
          DeviceBuffer res = new DeviceBuffer((long) count * m * Float.BYTES)) {
       cuMemcpyHtoD(cen.ptr(), Pointer.to(c), (long) c.length * Float.BYTES);
       cuMemcpyHtoD(nrm.ptr(), Pointer.to(norms), (long) m * Float.BYTES);
-      pairwise.launch(x, (int) from, count, cen, nrm, m, res);
+      if (x.streamed()) {
+        try (PinnedBuffer host = new PinnedBuffer((long) count * d * Float.BYTES);
+             DeviceBuffer slice = new DeviceBuffer((long) count * d * Float.BYTES)) {
+          x.stageChunk(from, count, host);
+          cuMemcpyHtoD(slice.ptr(), host.ptr(), (long) count * d * Float.BYTES);
+          pairwise.launch(slice.ptr(), count, d, 0, count, cen, nrm, m, res);
+        }
+      } else {
+        pairwise.launch(x.data().ptr(), x.n(), d, (int) from, count, cen, nrm, m, res);
+      }
       cuMemcpyDtoH(Pointer.to(out), res.ptr(), (long) count * m * Float.BYTES);
     } catch (CudaException e) {
       throw new GpuKernelException("CUDA pairwise distances on " + ctx.name + " failed: " + e.getMessage(), e);
@@ -165,5 +211,38 @@ public final class CudaBackend implements ComputeBackend {
     if (!(out instanceof CudaAssignments a)) throw new IllegalArgumentException("assignments were not made by this backend");
     if (a.rows() != m.rows()) throw new IllegalArgumentException("assignments hold " + a.rows() + " rows, the matrix " + m.rows());
     return a;
+  }
+
+  /** The two streams of a streamed step, each with a pinned staging buffer and a device chunk buffer. */
+  private static final class Streams implements AutoCloseable {
+    final jcuda.driver.CUstream[] stream = new jcuda.driver.CUstream[2];
+    final PinnedBuffer[] pinned = new PinnedBuffer[2];
+    final DeviceBuffer[] device = new DeviceBuffer[2];
+
+    Streams(long chunkBytes) {
+      try {
+        for (int s = 0; s < 2; s++) {
+          stream[s] = new jcuda.driver.CUstream();
+          jcuda.driver.JCudaDriver.cuStreamCreate(stream[s], jcuda.driver.CUstream_flags.CU_STREAM_NON_BLOCKING);
+          pinned[s] = new PinnedBuffer(chunkBytes);
+          device[s] = new DeviceBuffer(chunkBytes);
+        }
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      for (int s = 0; s < 2; s++) {
+        if (stream[s] != null) {
+          jcuda.driver.JCudaDriver.cuStreamSynchronize(stream[s]);
+          jcuda.driver.JCudaDriver.cuStreamDestroy(stream[s]);
+        }
+        if (pinned[s] != null) pinned[s].close();
+        if (device[s] != null) device[s].close();
+      }
+    }
   }
 }

@@ -8,8 +8,10 @@ import io.segmenta.kernels.HostMatrix;
 import jcuda.Pointer;
 
 /**
- * Data resident on the GPU: column-major ({@code x[j * n + i]}), centred on the column means, with
- * optional weights. Stays on the device across iterations until closed.
+ * Data on the GPU: column-major ({@code x[j * n + i]}), centred on the column means, with optional
+ * weights. Resident (uploaded once, kept across iterations), or streamed: when it does not fit the
+ * device budget the matrix stays on the host (a mapped feature store) and each step copies it
+ * through in chunks; weights, labels and distances stay on the device either way.
  */
 final class CudaMatrix implements DeviceMatrix {
   /** Rows transposed per host staging block. */
@@ -21,7 +23,26 @@ final class CudaMatrix implements DeviceMatrix {
   private final double[] mean;
   private final DeviceBuffer data;
   private final DeviceBuffer weights;
+  private final HostMatrix source; // streamed mode only
+  private final int chunkRows;
   private boolean closed;
+
+  /** Streamed: chunks of {@code chunkRows} rows are copied through at each step. */
+  CudaMatrix(CudaBackend owner, HostMatrix x, float[] w, double[] mean, int chunkRows) {
+    this.owner = owner;
+    this.n = Math.toIntExact(x.rows());
+    this.d = x.cols();
+    this.mean = mean;
+    this.source = x;
+    this.chunkRows = chunkRows;
+    this.data = null;
+    DeviceBuffer wb = null;
+    if (w != null) {
+      wb = new DeviceBuffer((long) n * Float.BYTES);
+      cuMemcpyHtoD(wb.ptr(), Pointer.to(w), (long) n * Float.BYTES);
+    }
+    this.weights = wb;
+  }
 
   CudaMatrix(CudaBackend owner, HostMatrix x, float[] w, double[] mean) {
     this.owner = owner;
@@ -52,6 +73,23 @@ final class CudaMatrix implements DeviceMatrix {
     }
     this.data = buf;
     this.weights = wb;
+    this.source = null;
+    this.chunkRows = n;
+  }
+
+  boolean streamed() { return source != null; }
+
+  int chunkRows() { return chunkRows; }
+
+  /** Rows [start, start + rows), centred, column-major (n = rows), into pinned host memory. */
+  void stageChunk(long start, int rows, PinnedBuffer dst) {
+    float[] rowMajor = new float[rows * d];
+    float[] colMajor = new float[rows * d];
+    source.copyRows(start, rows, rowMajor, 0);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < d; j++) colMajor[j * rows + i] = (float) (rowMajor[i * d + j] - mean[j]);
+    }
+    dst.floats().put(colMajor, 0, rows * d);
   }
 
   int n() { return n; }
@@ -79,7 +117,7 @@ final class CudaMatrix implements DeviceMatrix {
       if (closed) return;
       closed = true;
       owner.context().makeCurrent();
-      data.close();
+      if (data != null) data.close();
       if (weights != null) weights.close();
     }
   }

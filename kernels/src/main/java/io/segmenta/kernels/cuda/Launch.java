@@ -22,6 +22,16 @@ final class Launch {
     }
   }
 
+  /** Queues a launch on {@code stream} without waiting; a launch error still names the kernel. */
+  static void async(String kernel, CUfunction f, int gx, int gy, int bx, int by, Pointer params, jcuda.driver.CUstream stream) {
+    try {
+      cuLaunchKernel(f, gx, gy, 1, bx, by, 1, 0, stream, params, null);
+    } catch (CudaException e) {
+      throw new GpuKernelException("CUDA kernel " + kernel + " failed to launch (grid " + gx + "x" + gy + ", block " + bx + "x" + by
+          + "): " + e.getMessage(), e);
+    }
+  }
+
   static Pointer ptr(jcuda.driver.CUdeviceptr p) {
     return Pointer.to(p);
   }

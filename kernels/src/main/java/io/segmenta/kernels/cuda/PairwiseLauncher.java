@@ -13,8 +13,10 @@ final class PairwiseLauncher {
     f = ctx.function(NAME);
   }
 
-  void launch(CudaMatrix x, int from, int count, DeviceBuffer cen, DeviceBuffer norms, int m, DeviceBuffer out) {
-    Pointer p = Pointer.to(Launch.ptr(x.data().ptr()), Launch.i(x.n()), Launch.i(x.cols()), Launch.i(from), Launch.i(count),
+  /** Rows [from, from + count) of {@code data} (column-major, {@code n} rows). */
+  void launch(jcuda.driver.CUdeviceptr data, int n, int d, int from, int count, DeviceBuffer cen, DeviceBuffer norms, int m,
+              DeviceBuffer out) {
+    Pointer p = Pointer.to(Launch.ptr(data), Launch.i(n), Launch.i(d), Launch.i(from), Launch.i(count),
         Launch.ptr(cen.ptr()), Launch.ptr(norms.ptr()), Launch.i(m), Launch.ptr(out.ptr()));
     Launch.run(NAME, f, (m + TILE - 1) / TILE, (count + TILE - 1) / TILE, TILE, TILE, 0, p);
   }

@@ -1,6 +1,5 @@
 package io.segmenta.kernels.cuda;
 
-import io.segmenta.kernels.gpu.StepLayout;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 
@@ -15,8 +14,8 @@ final class ReduceLauncher {
     block = Math.min(256, ctx.maxThreadsPerBlock);
   }
 
-  void launch(DeviceBuffer partials, StepLayout layout, DeviceBuffer out) {
-    Pointer p = Pointer.to(Launch.ptr(partials.ptr()), Launch.i(layout.parts), Launch.i(layout.stride), Launch.ptr(out.ptr()));
-    Launch.run(NAME, f, (layout.stride + block - 1) / block, 1, block, 1, 0, p);
+  void launch(DeviceBuffer partials, int parts, int stride, DeviceBuffer out) {
+    Pointer p = Pointer.to(Launch.ptr(partials.ptr()), Launch.i(parts), Launch.i(stride), Launch.ptr(out.ptr()));
+    Launch.run(NAME, f, (stride + block - 1) / block, 1, block, 1, 0, p);
   }
 }
