@@ -24,6 +24,8 @@ def main():
     p.add_argument("--iters", type=int, required=True)
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--impl", choices=["sklearn", "scipy"], default="sklearn",
+                   help="sklearn: KMeans(algorithm='lloyd'); scipy: scipy.cluster.vq.kmeans2(minit='matrix'), iter iterations")
     a = p.parse_args()
 
     import numpy as np
@@ -36,10 +38,23 @@ def main():
     init = np.fromfile(a.init, dtype="<f8", count=a.k * a.d).reshape(a.k, a.d).astype(np.float32)
     load_s = time.perf_counter() - t0
 
+    class Fitted:
+        pass
+
     def fit():
+        if a.impl == "scipy":
+            import scipy
+            from scipy.cluster.vq import kmeans2
+            t = time.perf_counter()
+            centroids, _ = kmeans2(x, init.copy(), iter=a.iters, minit="matrix", missing="warn")
+            f = Fitted()
+            f.cluster_centers_, f.n_iter_, f.inertia_ = centroids, a.iters, float("nan")
+            f.version = "SciPy " + scipy.__version__
+            return time.perf_counter() - t, f
         km = KMeans(n_clusters=a.k, init=init, n_init=1, max_iter=a.iters, tol=0.0, algorithm="lloyd")
         t = time.perf_counter()
         km.fit(x)
+        km.version = "scikit-learn " + sklearn.__version__
         return time.perf_counter() - t, km
 
     with threadpool_limits(limits=a.threads):
@@ -50,6 +65,7 @@ def main():
             times.append(s)
     json.dump({
         "sklearn_version": sklearn.__version__,
+        "impl_version": km.version,
         "numpy_version": np.__version__,
         "python": sys.version.split()[0],
         "threads": a.threads,

@@ -41,15 +41,16 @@ public class KMeansStepBenchmark {
   @Param({"1000000"})
   public int n;
 
-  @Param({"16"})
+  @Param({"16", "64"})
   public int d;
 
-  @Param({"32"})
+  @Param({"32", "256"})
   public int k;
 
   @Param({"1", "2"})
   public int threads;
 
+  /** cpu (Vector API), scalar (the float64 reference path), opencl, cuda: as many as run here. */
   @Param({"cpu"})
   public String backend;
 
