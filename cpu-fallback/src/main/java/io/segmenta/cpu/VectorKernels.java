@@ -67,13 +67,13 @@ final class VectorKernels implements CpuKernels {
     int blocks = (rows + L - 1) / L;
     float[] data = new float[blocks * d * L];
     float[] norms = new float[blocks * L];
-    float[] row = new float[d];
+    float[] raw = new float[rows * d];
+    x.copyRows(from, rows, raw, 0); // one bulk copy for the chunk
     for (int r = 0; r < rows; r++) {
-      x.copyRow(from + r, row, 0);
       int o = (r / L) * d * L + (r % L);
       double nn = 0;
       for (int j = 0; j < d; j++) {
-        float v = (float) (row[j] - mean[j]);
+        float v = (float) (raw[r * d + j] - mean[j]);
         data[o + j * L] = v;
         nn += (double) v * v;
       }

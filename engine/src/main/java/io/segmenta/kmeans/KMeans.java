@@ -49,7 +49,8 @@ public final class KMeans {
     }
     FeatureScaling scaling = FeatureScaling.fit(params.scale(), params.log1p(), data);
     Dataset x = scaling.apply(data);
-    double tolScaled = params.tol() * meanVariance(x.matrix());
+    // tol 0 stops only on strict convergence: no pass over the data for the variance.
+    double tolScaled = params.tol() == 0 ? 0 : params.tol() * meanVariance(x.matrix());
     int restarts = params.effectiveNInit();
     SplittableRandom root = new SplittableRandom(params.seed());
 
@@ -323,26 +324,12 @@ public final class KMeans {
     return out;
   }
 
-  /** Mean over columns of the population variance (two passes, float64). */
+  /** Mean over columns of the population variance: one streaming pass (Welford, block reads). */
   static double meanVariance(HostMatrix x) {
-    int d = x.cols();
-    long n = x.rows();
-    double[] mean = new double[d];
-    float[] row = new float[d];
-    for (long i = 0; i < n; i++) {
-      x.copyRow(i, row, 0);
-      for (int j = 0; j < d; j++) mean[j] += row[j];
-    }
-    for (int j = 0; j < d; j++) mean[j] /= n;
-    double var = 0;
-    for (long i = 0; i < n; i++) {
-      x.copyRow(i, row, 0);
-      for (int j = 0; j < d; j++) {
-        double t = row[j] - mean[j];
-        var += t * t;
-      }
-    }
-    return var / n / d;
+    double[] v = io.segmenta.preprocess.ColumnStats.of(x, null).variance;
+    double s = 0;
+    for (double e : v) s += e;
+    return s / v.length;
   }
 
   /** Given centroids come in the input's units; the run clusters in the scaled space. */

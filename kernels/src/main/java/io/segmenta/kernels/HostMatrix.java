@@ -93,10 +93,14 @@ public final class HostMatrix {
    */
   public double[] columnMeans() {
     double[] sum = new double[d];
-    float[] row = new float[d];
-    for (long i = 0; i < n; i++) {
-      copyRow(i, row, 0);
-      for (int j = 0; j < d; j++) sum[j] += row[j];
+    int block = Math.max(1, (1 << 16) / d);
+    float[] buf = new float[block * d];
+    for (long r0 = 0; r0 < n; r0 += block) {
+      int rows = (int) Math.min(block, n - r0);
+      copyRows(r0, rows, buf, 0); // one bulk copy per block, not one call per row
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < d; j++) sum[j] += buf[i * d + j];
+      }
     }
     for (int j = 0; j < d; j++) sum[j] = n == 0 ? 0 : sum[j] / n;
     return sum;
