@@ -63,13 +63,21 @@ public final class PeersRunner {
     return 0;
   }
 
+  static boolean cudaUsable() {
+    for (io.segmenta.kernels.BackendProvider p : io.segmenta.kernels.Backends.providers()) {
+      if (p.serves(BackendChoice.CUDA) && p.probe(BackendChoice.CUDA).available()) return true;
+    }
+    return false;
+  }
+
   static Config parse(String[] args) {
     int n = 1_000_000, d = 16, k = 32, iters = 20, repeats = 3;
     int[] threads = {1, 2};
     long seed = 7;
     Path out = Path.of("benchmarks", "results", "peers-latest.md");
     Path work = Path.of("benchmarks", "work");
-    List<String> backends = List.of("cpu");
+    // By default the CPU, plus CUDA where a device is usable: the same command adds the GPU rows on a GPU machine.
+    List<String> backends = cudaUsable() ? List.of("cpu", "cuda") : List.of("cpu");
     List<String> peers = ALL_PEERS;
     boolean silhouette = true;
     for (int i = 0; i < args.length; i++) {
@@ -77,7 +85,7 @@ public final class PeersRunner {
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("""
             usage: peers [--n 1000000] [--d 16] [--k 32] [--iters 20] [--threads 1,2] [--seed 7] [--repeats 3]
-                         [--backends cpu[,cuda,opencl]] [--peers sklearn,scipy,elki,elki-hamerly,smile,commons-math|none]
+                         [--backends cpu[,cuda,opencl]  (default: cpu, and cuda where a CUDA device is usable)] [--peers sklearn,scipy,elki,elki-hamerly,smile,commons-math|none]
                          [--silhouette true|false] [--out benchmarks/results/peers-latest.md] [--work benchmarks/work]
             With a GPU backend, a PyTorch baseline runs on the same GPU where python3 has torch with CUDA.
             Gaussian blobs (std 1, centres in [-10, 10]^d), the same k initial centroids (distinct rows chosen by the
