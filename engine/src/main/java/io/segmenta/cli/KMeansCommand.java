@@ -106,6 +106,10 @@ final class KMeansCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: 0 = one per core).")
     int threads;
 
+    @Option(names = "--names", split = ",", paramLabel = "SEG=NAME",
+        description = "Segment names that replace the derived ones, e.g. 0=VIP,3=Dormant.")
+    java.util.Map<Integer, String> names;
+
     @Option(names = "--cpu-fallback", description = "If a GPU kernel fails mid-run (out of memory, a failed launch), run again on the CPU "
         + "instead of failing.")
     boolean cpuFallback;
@@ -196,6 +200,12 @@ final class KMeansCommand implements Callable<Integer> {
       }
       RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds,
           iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1]);
+      java.util.List<io.segmenta.insights.SegmentProfile> profiles = io.segmenta.insights.Profiles.of(data, result.labels(), kp.k(),
+          run.names == null ? java.util.Map.of() : run.names, kp.seed());
+      io.segmenta.cli.RunOutputs.atomically(run.out.resolve("segments.md"), w -> w.write(io.segmenta.insights.ProfileReport.markdown(profiles, data.columns())));
+      io.segmenta.cli.RunOutputs.atomically(run.out.resolve("profiles.csv"), w -> w.write(io.segmenta.insights.ProfileReport.csv(profiles, data.columns())));
+      spec.commandLine().getOut().print(io.segmenta.insights.ProfileReport.table(profiles, data.columns()));
+      spec.commandLine().getOut().flush();
       if (fs != null) {
         long v = PublishedAssignments.publish(fs.dir(), data.rows(), data::id, result.labels(), result.distances(),
             PublishedAssignments.runJson("kmeans", kp.k(), data.rows(), result.model().inertia(), engine.backend().name()));

@@ -203,6 +203,9 @@ class SegmentCliTest {
         "--scale", "standard", "--n-init", "5", "--seed", "1", "--out", out.toString(), "--progress", "never");
     assertEquals(0, o.code(), o.err());
     assertTrue(o.err().contains("-> 3000 customers x 8 features"), o.err());
+    assertTrue(o.out().startsWith("segment name") && o.out().lines().count() == 4, "a named table of the 3 segments: " + o.out());
+    assertTrue(Files.readString(out.resolve("segments.md")).contains("| segment | name | customers | share |"));
+    assertTrue(Files.readAllLines(out.resolve("profiles.csv")).size() == 1 + 3 * 4, "mean, median, z, percentile per segment");
     String summary = Files.readString(out.resolve("summary.json"));
     assertTrue(summary.contains("\"n\": 3000,") && summary.contains("\"log1p_columns\": [\"recency_days\""), summary);
     Outcome l = run("lookup", "--store", out.resolve("store").toString(), "--id", "10000");
