@@ -15,6 +15,8 @@ import io.segmenta.preprocess.Log1p;
 import io.segmenta.preprocess.ScaleMethod;
 import io.segmenta.ingest.RfmIngest;
 import io.segmenta.ingest.TransactionLayout;
+import io.segmenta.insights.SegmentProfile;
+import io.segmenta.insights.TopProducts;
 import io.segmenta.run.RunControl;
 import io.segmenta.store.PublishedAssignments;
 import io.segmenta.store.FeatureStore;
@@ -202,7 +204,21 @@ final class KMeansCommand implements Callable<Integer> {
           iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1]);
       java.util.List<io.segmenta.insights.SegmentProfile> profiles = io.segmenta.insights.Profiles.of(data, result.labels(), kp.k(),
           run.names == null ? java.util.Map.of() : run.names, kp.seed());
-      io.segmenta.cli.RunOutputs.atomically(run.out.resolve("segments.md"), w -> w.write(io.segmenta.insights.ProfileReport.markdown(profiles, data.columns())));
+      String md = io.segmenta.insights.ProfileReport.markdown(profiles, data.columns());
+      if (transactions != null && TransactionLayout.preset(preset).product() != null) {
+        long[] sizes = new long[kp.k()];
+        for (SegmentProfile pr : profiles) sizes[pr.segment()] = pr.size();
+        int[] labels = result.labels();
+        FeatureStore st = fs;
+        java.util.List<TopProducts.Item> items = TopProducts.compute(transactions, TransactionLayout.preset(preset), id -> {
+          long row = st.rowOf(id);
+          return row < 0 ? -1 : labels[(int) row];
+        }, sizes, 20, run.out);
+        io.segmenta.cli.RunOutputs.atomically(run.out.resolve("top-products.csv"), w -> w.write(TopProducts.csv(items)));
+        md += TopProducts.markdown(items, profiles, 10);
+      }
+      String segmentsMd = md;
+      io.segmenta.cli.RunOutputs.atomically(run.out.resolve("segments.md"), w -> w.write(segmentsMd));
       io.segmenta.cli.RunOutputs.atomically(run.out.resolve("profiles.csv"), w -> w.write(io.segmenta.insights.ProfileReport.csv(profiles, data.columns())));
       spec.commandLine().getOut().print(io.segmenta.insights.ProfileReport.table(profiles, data.columns()));
       spec.commandLine().getOut().flush();

@@ -298,7 +298,7 @@ public final class RfmIngest {
   }
 
   /** "17850.0" and "17850" are one customer: exports often write integer ids as floats. */
-  static String normaliseId(String s) {
+  public static String normaliseId(String s) {
     int dot = s.indexOf('.');
     if (dot > 0) {
       boolean zeros = true;
