@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.gpu.Staging;
 import jcuda.Pointer;
 
 /**
@@ -52,14 +53,14 @@ final class CudaMatrix implements DeviceMatrix {
     DeviceBuffer buf = new DeviceBuffer((long) n * d * Float.BYTES);
     DeviceBuffer wb = null;
     try {
-      float[] rows = new float[Math.min(n, STAGE_ROWS) * d];
-      float[] col = new float[Math.min(n, STAGE_ROWS)];
+      float[] block = new float[Math.min(n, STAGE_ROWS) * d];
       for (int r0 = 0; r0 < n; r0 += STAGE_ROWS) {
         int cnt = Math.min(STAGE_ROWS, n - r0);
-        x.copyRows(r0, cnt, rows, 0);
+        Staging.columnMajor(x, r0, cnt, mean, block);
         for (int j = 0; j < d; j++) {
-          for (int i = 0; i < cnt; i++) col[i] = (float) (rows[i * d + j] - mean[j]);
-          cuMemcpyHtoD(buf.at(((long) j * n + r0) * Float.BYTES), Pointer.to(col), (long) cnt * Float.BYTES);
+          // Column j of this block goes to rows [r0, r0 + cnt) of column j of the device matrix.
+          cuMemcpyHtoD(buf.at(((long) j * n + r0) * Float.BYTES), Pointer.to(block).withByteOffset((long) j * cnt * Float.BYTES),
+              (long) cnt * Float.BYTES);
         }
       }
       if (w != null) {
@@ -83,12 +84,8 @@ final class CudaMatrix implements DeviceMatrix {
 
   /** Rows [start, start + rows), centred, column-major (n = rows), into pinned host memory. */
   void stageChunk(long start, int rows, PinnedBuffer dst) {
-    float[] rowMajor = new float[rows * d];
     float[] colMajor = new float[rows * d];
-    source.copyRows(start, rows, rowMajor, 0);
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < d; j++) colMajor[j * rows + i] = (float) (rowMajor[i * d + j] - mean[j]);
-    }
+    Staging.columnMajor(source, start, rows, mean, colMajor);
     dst.floats().put(colMajor, 0, rows * d);
   }
 

@@ -14,6 +14,7 @@ import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import io.segmenta.kernels.gpu.ChunkPlan;
+import io.segmenta.kernels.gpu.Staging;
 import io.segmenta.kernels.gpu.StepLayout;
 import java.util.Objects;
 import org.jocl.CLException;
@@ -102,9 +103,7 @@ public final class OpenClBackend implements ComputeBackend {
     OpenClMatrix x = own(xm);
     OpenClAssignments a = own(out, x);
     int d = x.cols();
-    if (k < 1 || centroids.length != (long) k * d) {
-      throw new IllegalArgumentException("centroids has " + centroids.length + " values, expected " + k + " x " + d);
-    }
+    Staging.checkCentres(centroids, k, d, "centroids");
     float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
     float[] norms = StepLayout.norms(c, k, d);
     ChunkPlan plan = new ChunkPlan(x.n(), k, d, x.chunkRows(), PARTS_PER_UNIT * ctx.computeUnits);
@@ -143,11 +142,8 @@ public final class OpenClBackend implements ComputeBackend {
   public synchronized void pairwiseSquaredDistances(DeviceMatrix xm, long from, int count, double[] centers, int m, float[] out) {
     OpenClMatrix x = own(xm);
     int d = x.cols();
-    if (m < 1 || centers.length != (long) m * d) {
-      throw new IllegalArgumentException("centers has " + centers.length + " values, expected " + m + " x " + d);
-    }
-    if (from < 0 || count < 0 || from + count > x.rows()) throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + x.rows());
-    if (out.length < (long) count * m) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * m);
+    Staging.checkCentres(centers, m, d, "centers");
+    Staging.checkRows(from, count, x.rows(), out, m);
     if (count == 0) return;
     float[] c = StepLayout.centredCentroids(centers, m, d, x.mean());
     float[] norms = StepLayout.norms(c, m, d);

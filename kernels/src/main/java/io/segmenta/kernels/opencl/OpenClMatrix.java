@@ -6,6 +6,7 @@ import static org.jocl.CL.clEnqueueWriteBuffer;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.HostMatrix;
+import io.segmenta.kernels.gpu.Staging;
 import org.jocl.Pointer;
 
 /**
@@ -59,15 +60,14 @@ final class OpenClMatrix implements DeviceMatrix {
     ClBuffer wb = null;
     ClBuffer dm = null;
     try {
-      float[] rows = new float[Math.min(n, STAGE_ROWS) * d];
-      float[] col = new float[Math.min(n, STAGE_ROWS)];
+      float[] block = new float[Math.min(n, STAGE_ROWS) * d];
       for (int r0 = 0; r0 < n; r0 += STAGE_ROWS) {
         int cnt = Math.min(STAGE_ROWS, n - r0);
-        x.copyRows(r0, cnt, rows, 0);
+        Staging.columnMajor(x, r0, cnt, mean, block);
         for (int j = 0; j < d; j++) {
-          for (int i = 0; i < cnt; i++) col[i] = (float) (rows[i * d + j] - mean[j]);
+          // Column j of this block goes to rows [r0, r0 + cnt) of column j of the device matrix.
           clEnqueueWriteBuffer(ctx.queue, buf.mem(), CL_TRUE, ((long) j * n + r0) * Float.BYTES, (long) cnt * Float.BYTES,
-              Pointer.to(col), 0, null, null);
+              Pointer.to(block).withByteOffset((long) j * cnt * Float.BYTES), 0, null, null);
         }
       }
       if (w != null) {
@@ -99,12 +99,8 @@ final class OpenClMatrix implements DeviceMatrix {
    */
   void stageChunk(long start, int rows, ClBuffer dst) {
     OpenClContext ctx = owner.context();
-    float[] rowMajor = new float[rows * d];
     float[] colMajor = new float[rows * d];
-    source.copyRows(start, rows, rowMajor, 0);
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < d; j++) colMajor[j * rows + i] = (float) (rowMajor[i * d + j] - mean[j]);
-    }
+    Staging.columnMajor(source, start, rows, mean, colMajor);
     clEnqueueWriteBuffer(ctx.queue, dst.mem(), CL_TRUE, 0, (long) rows * d * Float.BYTES, Pointer.to(colMajor), 0, null, null);
   }
 
