@@ -15,7 +15,9 @@ import io.segmenta.preprocess.Log1p;
 import io.segmenta.preprocess.ScaleMethod;
 import io.segmenta.ingest.RfmIngest;
 import io.segmenta.ingest.TransactionLayout;
+import io.segmenta.insights.Charts;
 import io.segmenta.insights.SegmentProfile;
+import io.segmenta.kmeans.ChooseK;
 import io.segmenta.insights.TopProducts;
 import io.segmenta.run.RunControl;
 import io.segmenta.store.PublishedAssignments;
@@ -63,8 +65,10 @@ final class KMeansCommand implements Callable<Integer> {
   @Mixin RunArgs run;
 
   static final class Params {
-    @Option(names = "--k", required = true, paramLabel = "K", description = "Number of segments (>= 1, at most the number of distinct rows).")
-    int k;
+    @Option(names = "--k", required = true, paramLabel = "K",
+        description = "Number of segments (>= 1, at most the number of distinct rows), or auto (k = 2..10 by the elbow of the inertia "
+            + "curve, Kneedle rule; the curve is plotted) or auto:MIN-MAX.")
+    String k;
 
     @Option(names = "--init", paramLabel = "INIT", defaultValue = "k-means++",
         description = "k-means++ (greedy, 2 + ln k candidates), random, or a file of k starting centroids in the input's units (default: ${DEFAULT-VALUE}).")
@@ -168,20 +172,48 @@ final class KMeansCommand implements Callable<Integer> {
     }
   }
 
-  private int fit(Dataset data, FeatureStore fs, double readSeconds, BackendChoice backend) throws Exception {
-    KMeansParams.Builder b = KMeansParams.builder(params.k).nInit(params.nInit).maxIter(params.maxIter).tol(params.tol)
+  /** The k values to fit: one, or a range for the elbow. */
+  private int[] kRange() {
+    String v = params.k.strip().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (v.equals("auto")) return new int[] {2, 10};
+      if (v.startsWith("auto:")) {
+        String[] r = v.substring(5).split("-");
+        int lo = Integer.parseInt(r[0].strip()), hi = Integer.parseInt(r[1].strip());
+        if (lo < 1 || hi <= lo) throw new ParameterException(spec.commandLine(), "--k auto:MIN-MAX needs 1 <= MIN < MAX, got " + params.k);
+        return new int[] {lo, hi};
+      }
+      int k = Integer.parseInt(v);
+      return new int[] {k, k};
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      throw new ParameterException(spec.commandLine(), "--k: expected a number, auto or auto:MIN-MAX, got '" + params.k + "'");
+    }
+  }
+
+  private KMeansParams paramsFor(int k, Dataset data) {
+    KMeansParams.Builder b = KMeansParams.builder(k).nInit(params.nInit).maxIter(params.maxIter).tol(params.tol)
         .seed(params.seed).scale(ScaleMethod.parse(params.scale))
         .log1p(new Log1p(params.log1p == null ? List.of() : params.log1p, params.autoLog1p == null ? Double.NaN : params.autoLog1p));
     Init init = initMethod(params.init);
-    if (init == Init.GIVEN) b.initialCentroids(readCentroids(Path.of(params.init), params.k, data.cols()));
+    if (init == Init.GIVEN) b.initialCentroids(readCentroids(Path.of(params.init), k, data.cols()));
     else b.init(init);
-    KMeansParams kp = b.build();
+    return b.build();
+  }
+
+  private int fit(Dataset data, FeatureStore fs, double readSeconds, BackendChoice backend) throws Exception {
+    int[] range = kRange();
+    if (range[0] != range[1] && initMethod(params.init) == Init.GIVEN) {
+      throw new ParameterException(spec.commandLine(), "--k auto cannot use a file of initial centroids");
+    }
+    KMeansParams kp = paramsFor(range[0], data);
 
     try (Segmenta engine = Segmenta.open(new EngineOptions(backend, run.threads, run.cpuFallback))) {
       KMeansResult result;
       RunControl control;
       double[] iterationSeconds = {0, 0};
-      try (Progress p = Progress.iterations("K-Means", kp.effectiveNInit(), kp.maxIter(), !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
+      List<ChooseK.Point> curve = new java.util.ArrayList<>();
+      try (Progress p = Progress.iterations("K-Means", kp.effectiveNInit() * (range[1] - range[0] + 1), kp.maxIter(),
+          !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
         control = new RunControl(stats -> {
           p.onIteration(stats);
           iterationSeconds[0] += stats.seconds();
@@ -190,7 +222,18 @@ final class KMeansCommand implements Callable<Integer> {
         Thread hook = new Thread(control::cancel, "segment-cancel");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-          result = engine.kmeans(data, kp, control);
+          if (range[0] == range[1]) {
+            result = engine.kmeans(data, kp, control);
+          } else {
+            for (int kk = range[0]; kk <= range[1]; kk++) {
+              KMeansResult r = engine.kmeans(data, paramsFor(kk, data), control);
+              curve.add(new ChooseK.Point(kk, r.model().inertia(), r));
+            }
+            int chosen = ChooseK.elbow(curve);
+            result = curve.stream().filter(c -> c.k() == chosen).findFirst().orElseThrow().result();
+            kp = result.model().params();
+            spec.commandLine().getErr().printf("segment: k = %d chosen by the elbow of the inertia curve over k = %d..%d%n", chosen, range[0], range[1]);
+          }
           p.done();
         } finally {
           try {
@@ -201,7 +244,7 @@ final class KMeansCommand implements Callable<Integer> {
         }
       }
       RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds,
-          iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1]);
+          iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1], curve);
       java.util.List<io.segmenta.insights.SegmentProfile> profiles = io.segmenta.insights.Profiles.of(data, result.labels(), kp.k(),
           run.names == null ? java.util.Map.of() : run.names, kp.seed());
       String md = io.segmenta.insights.ProfileReport.markdown(profiles, data.columns());
@@ -215,8 +258,12 @@ final class KMeansCommand implements Callable<Integer> {
           return row < 0 ? -1 : labels[(int) row];
         }, sizes, 20, run.out);
         io.segmenta.cli.RunOutputs.atomically(run.out.resolve("top-products.csv"), w -> w.write(TopProducts.csv(items)));
+        for (SegmentProfile pr : profiles) Charts.topProducts(pr, items, 10, run.out.resolve("charts"));
         md += TopProducts.markdown(items, profiles, 10);
       }
+      Path charts = run.out.resolve("charts");
+      if (!curve.isEmpty()) Charts.elbow(curve, kp.k(), charts);
+      Charts.sizes(profiles, charts);
       String segmentsMd = md;
       io.segmenta.cli.RunOutputs.atomically(run.out.resolve("segments.md"), w -> w.write(segmentsMd));
       io.segmenta.cli.RunOutputs.atomically(run.out.resolve("profiles.csv"), w -> w.write(io.segmenta.insights.ProfileReport.csv(profiles, data.columns())));

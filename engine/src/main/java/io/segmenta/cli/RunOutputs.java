@@ -26,7 +26,7 @@ final class RunOutputs {
   private RunOutputs() {}
 
   static void writeKMeans(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds,
-                          double secondsPerIteration) {
+                          double secondsPerIteration, java.util.List<io.segmenta.kmeans.ChooseK.Point> elbow) {
     long t0 = System.nanoTime();
     KMeansModel m = r.model();
     try {
@@ -56,6 +56,10 @@ final class RunOutputs {
     Json j = new Json();
     j.field("algorithm", "kmeans");
     j.field("k", m.k());
+    if (!elbow.isEmpty()) {
+      j.field("k_selection", "elbow of the inertia curve (Kneedle) over k = " + elbow.get(0).k() + ".." + elbow.get(elbow.size() - 1).k());
+      j.numbers("elbow_inertias", elbow.stream().mapToDouble(io.segmenta.kmeans.ChooseK.Point::inertia).toArray());
+    }
     j.field("n", data.rows());
     j.field("d", data.cols());
     j.field("inertia", m.inertia());

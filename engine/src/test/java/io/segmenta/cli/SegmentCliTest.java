@@ -212,5 +212,14 @@ class SegmentCliTest {
     assertEquals(0, l.code(), l.err());
     assertTrue(l.out().contains("10000,"), l.out());
     assertEquals(2, run("kmeans", "--transactions", log.toString(), "--k", "3", "--out", out.toString()).code(), "--preset is required");
+
+    Path auto = dir.resolve("auto");
+    Outcome a = run("kmeans", "--transactions", log.toString(), "--preset", "online-retail", "--k", "auto:2-6", "--auto-log1p", "1",
+        "--scale", "standard", "--n-init", "3", "--seed", "1", "--out", auto.toString(), "--progress", "never");
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.err().contains("chosen by the elbow"), a.err());
+    assertTrue(Files.exists(auto.resolve("charts/elbow.png")) && Files.exists(auto.resolve("charts/elbow.svg")));
+    assertTrue(Files.readString(auto.resolve("summary.json")).contains("\"k_selection\""));
+    assertEquals(2, run("kmeans", "--input", log.toString(), "--k", "lots", "--out", auto.toString()).code());
   }
 }
