@@ -20,6 +20,7 @@ import io.segmenta.model.ModelFile;
 import io.segmenta.run.RunControl;
 import io.segmenta.store.PublishedAssignments;
 import io.segmenta.store.FeatureStore;
+import io.segmenta.store.Recommender;
 import io.segmenta.store.SegmentLookup;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -95,6 +96,15 @@ public final class Segmenta implements AutoCloseable {
    */
   public static SegmentLookup lookup(Path store) {
     return SegmentLookup.open(store, 1000);
+  }
+
+  /**
+   * Product recommendations from the newest run published into a store from a transaction log:
+   * {@code recommender.recommend(customerId, n)} gives the segment's most characteristic products
+   * (by lift) that the customer has not bought.
+   */
+  public static Recommender recommender(Path store) {
+    return Recommender.open(store);
   }
 
   /**

@@ -253,10 +253,15 @@ final class KMeansCommand implements Callable<Integer> {
         for (SegmentProfile pr : profiles) sizes[pr.segment()] = pr.size();
         int[] labels = result.labels();
         FeatureStore st = fs;
-        java.util.List<TopProducts.Item> items = TopProducts.compute(transactions, TransactionLayout.preset(preset), id -> {
+        // The product tables go into the run's version directory before it is published, so that the
+        // recommender sees them together with the assignments.
+        Path versionDir = PublishedAssignments.versionDir(fs.dir(), PublishedAssignments.nextVersion(fs.dir()));
+        java.util.List<TopProducts.Item> all = TopProducts.compute(transactions, TransactionLayout.preset(preset), id -> {
           long row = st.rowOf(id);
           return row < 0 ? -1 : labels[(int) row];
-        }, sizes, 20, run.out);
+        }, sizes, 200, run.out, versionDir.resolve("purchases.cm"));
+        io.segmenta.cli.RunOutputs.atomically(versionDir.resolve("segment-products.csv"), w -> w.write(TopProducts.csv(all)));
+        java.util.List<TopProducts.Item> items = all.stream().filter(i -> i.rank() <= 20).toList();
         io.segmenta.cli.RunOutputs.atomically(run.out.resolve("top-products.csv"), w -> w.write(TopProducts.csv(items)));
         for (SegmentProfile pr : profiles) Charts.topProducts(pr, items, 10, run.out.resolve("charts"));
         md += TopProducts.markdown(items, profiles, 10);

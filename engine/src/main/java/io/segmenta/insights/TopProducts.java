@@ -35,6 +35,16 @@ public final class TopProducts {
    * @param top products kept per segment
    */
   public static List<Item> compute(Path log, TransactionLayout layout, ToIntFunction<String> segmentOf, long[] segmentSizes, int top, Path work) {
+    return compute(log, layout, segmentOf, segmentSizes, top, work, null);
+  }
+
+  /**
+   * As {@link #compute(Path, TransactionLayout, ToIntFunction, long[], int, Path)}, keeping the
+   * off-heap set of (customer, product) purchases as {@code keepPurchases} (a Chronicle Map file
+   * with keys {@code customer \u0001 product}) for recommendations; null deletes it.
+   */
+  public static List<Item> compute(Path log, TransactionLayout layout, ToIntFunction<String> segmentOf, long[] segmentSizes, int top, Path work,
+                                   Path keepPurchases) {
     if (layout.product() == null) throw new InvalidInputException("top products need a product column in the transaction layout");
     int k = segmentSizes.length;
     long population = 0;
@@ -94,9 +104,14 @@ public final class TopProducts {
       throw new UncheckedIOException("top products of " + log + ": " + e.getMessage(), e);
     } finally {
       try {
-        Files.deleteIfExists(pairsFile);
+        if (keepPurchases != null && Files.exists(pairsFile)) {
+          Files.createDirectories(keepPurchases.toAbsolutePath().getParent());
+          Files.move(pairsFile, keepPurchases, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          Files.deleteIfExists(pairsFile);
+        }
       } catch (IOException e) {
-        // left for the next run to replace
+        throw new UncheckedIOException("cannot keep the purchases map as " + keepPurchases + ": " + e.getMessage(), e);
       }
     }
     List<Item> out = new ArrayList<>();

@@ -68,6 +68,25 @@ public final class PublishedAssignments {
     }
   }
 
+  /**
+   * The directory of a version about to be published or already published, for files that belong
+   * to the run (the recommender's tables). Write them before publishing for readers to see them
+   * together with the assignments.
+   */
+  public static Path versionDir(Path store, long version) {
+    return store.resolve(DIR).resolve(name(version));
+  }
+
+  /** The version the next {@link #publish} will create. */
+  public static long nextVersion(Path store) {
+    try {
+      Path root = store.resolve(DIR);
+      return Files.exists(root) ? latest(root) + 1 : 1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static String name(long version) {
     return String.format("v%06d", version);
   }
@@ -89,7 +108,8 @@ public final class PublishedAssignments {
     try (Stream<Path> s = Files.list(root)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         String n = p.getFileName().toString();
-        if (n.matches("v\\d{6,}")) max = Math.max(max, Long.parseLong(n.substring(1)));
+        // A directory holds a version once its map exists; one prepared for the next run has none yet.
+        if (n.matches("v\\d{6,}") && Files.exists(p.resolve(MAP))) max = Math.max(max, Long.parseLong(n.substring(1)));
       }
     }
     return max;

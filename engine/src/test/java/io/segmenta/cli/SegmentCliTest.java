@@ -213,6 +213,27 @@ class SegmentCliTest {
     assertTrue(l.out().contains("10000,"), l.out());
     assertEquals(2, run("kmeans", "--transactions", log.toString(), "--k", "3", "--out", out.toString()).code(), "--preset is required");
 
+    // Recommendations: the segment's characteristic products that customer 10000 has not bought.
+    Outcome rec = run("recommend", "--store", out.resolve("store").toString(), "--id", "10000", "--n", "5");
+    assertEquals(0, rec.code(), rec.err());
+    List<String> recLines = rec.out().lines().toList();
+    assertEquals("id,segment,rank,product,description,lift,share", recLines.get(0));
+    assertTrue(recLines.size() > 1, rec.out());
+    java.util.Set<String> bought = new java.util.HashSet<>();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(Files.newInputStream(log))))) {
+      in.lines().skip(1).map(row -> row.split(",")).filter(f -> f[6].equals("10000") && !f[0].startsWith("C")).forEach(f -> bought.add(f[1]));
+    }
+    assertFalse(bought.isEmpty());
+    double lastLift = Double.POSITIVE_INFINITY;
+    for (String line : recLines.subList(1, recLines.size())) {
+      String[] f = line.split(",");
+      assertFalse(bought.contains(f[3]), "recommended " + f[3] + ", which 10000 already bought");
+      double lift = Double.parseDouble(f[5]);
+      assertTrue(lift <= lastLift, "best first");
+      lastLift = lift;
+    }
+    assertEquals(4, run("recommend", "--store", out.resolve("store").toString(), "--id", "nobody").code());
+
     Path auto = dir.resolve("auto");
     Outcome a = run("kmeans", "--transactions", log.toString(), "--preset", "online-retail", "--k", "auto:2-6", "--auto-log1p", "1",
         "--scale", "standard", "--n-init", "3", "--seed", "1", "--out", auto.toString(), "--progress", "never");
