@@ -16,6 +16,9 @@ import io.segmenta.preprocess.ScaleMethod;
 import io.segmenta.ingest.RfmIngest;
 import io.segmenta.ingest.TransactionLayout;
 import io.segmenta.insights.Charts;
+import io.segmenta.insights.EarlyWarning;
+import io.segmenta.insights.Migration;
+import io.segmenta.store.PreviousRun;
 import io.segmenta.insights.SegmentProfile;
 import io.segmenta.kmeans.ChooseK;
 import io.segmenta.insights.TopProducts;
@@ -115,6 +118,11 @@ final class KMeansCommand implements Callable<Integer> {
     @Option(names = "--names", split = ",", paramLabel = "SEG=NAME",
         description = "Segment names that replace the derived ones, e.g. 0=VIP,3=Dormant.")
     java.util.Map<Integer, String> names;
+
+    @Option(names = "--risk-multiple", defaultValue = "2.0", paramLabel = "M",
+        description = "Early warning: a customer is at risk when their recency exceeds M times their typical gap between purchases "
+            + "(default: ${DEFAULT-VALUE}).")
+    double riskMultiple;
 
     @Option(names = "--cpu-fallback", description = "If a GPU kernel fails mid-run (out of memory, a failed launch), run again on the CPU "
         + "instead of failing.")
@@ -265,6 +273,46 @@ final class KMeansCommand implements Callable<Integer> {
         io.segmenta.cli.RunOutputs.atomically(run.out.resolve("top-products.csv"), w -> w.write(TopProducts.csv(items)));
         for (SegmentProfile pr : profiles) Charts.topProducts(pr, items, 10, run.out.resolve("charts"));
         md += TopProducts.markdown(items, profiles, 10);
+      }
+      if (fs != null) {
+        // Early warning and migration, for runs on a store (the assignments of the previous run live there).
+        long[] sizes = new long[profiles.size()];
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (SegmentProfile pr : profiles) {
+          sizes[pr.segment()] = pr.size();
+          names.add(pr.name());
+        }
+        double[] riskShare = null;
+        if (EarlyWarning.applies(data.columns())) {
+          EarlyWarning.Result risk = EarlyWarning.of(data, result.labels(), profiles, run.riskMultiple);
+          riskShare = risk.shareBySegment();
+          EarlyWarning.Result rr = risk;
+          io.segmenta.cli.RunOutputs.atomically(run.out.resolve("at-risk.csv"), w -> w.write(EarlyWarning.csv(rr, profiles)));
+          StringBuilder rs = new StringBuilder(String.format(java.util.Locale.ROOT,
+              "%n## Early warning%n%n%d customers are past %.1f times their typical gap between purchases (at-risk.csv).%n%n| segment | at risk |%n|---|---:|%n",
+              risk.customers().size(), risk.multiple()));
+          for (SegmentProfile pr : profiles) rs.append(String.format(java.util.Locale.ROOT, "| %d %s | %.1f%% |%n", pr.segment(), pr.name(), 100 * riskShare[pr.segment()]));
+          md += rs;
+        }
+        java.util.Optional<PreviousRun> prev = PreviousRun.load(fs.dir(), data.rows(), data::id);
+        if (prev.isPresent()) {
+          PreviousRun pr = prev.get();
+          long[][] counts = new long[pr.names().size()][profiles.size()];
+          long fresh = 0;
+          for (int r = 0; r < data.rows(); r++) {
+            int before = pr.segmentOfRow()[r];
+            if (before < 0) fresh++;
+            else counts[before][result.labels()[r]]++;
+          }
+          boolean[] rising = new boolean[profiles.size()];
+          for (int j = 0; j < profiles.size(); j++) {
+            Double was = pr.riskByName().get(names.get(j));
+            rising[j] = riskShare != null && was != null && riskShare[j] > was + 0.01;
+          }
+          Migration mig = new Migration(pr.names(), names, counts, fresh, rising);
+          md += mig.markdown(riskShare == null ? new double[profiles.size()] : riskShare, pr.riskByName());
+        }
+        PreviousRun.writeInsights(PublishedAssignments.versionDir(fs.dir(), PublishedAssignments.nextVersion(fs.dir())), names, sizes, riskShare);
       }
       Path charts = run.out.resolve("charts");
       if (!curve.isEmpty()) Charts.elbow(curve, kp.k(), charts);

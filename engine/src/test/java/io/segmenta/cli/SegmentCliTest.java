@@ -233,6 +233,8 @@ class SegmentCliTest {
       lastLift = lift;
     }
     assertEquals(4, run("recommend", "--store", out.resolve("store").toString(), "--id", "nobody").code());
+    assertTrue(Files.readString(out.resolve("segments.md")).contains("## Early warning"));
+    assertTrue(Files.exists(out.resolve("at-risk.csv")));
 
     Path auto = dir.resolve("auto");
     Outcome a = run("kmeans", "--transactions", log.toString(), "--preset", "online-retail", "--k", "auto:2-6", "--auto-log1p", "1",
@@ -241,6 +243,12 @@ class SegmentCliTest {
     assertTrue(a.err().contains("chosen by the elbow"), a.err());
     assertTrue(Files.exists(auto.resolve("charts/elbow.png")) && Files.exists(auto.resolve("charts/elbow.svg")));
     assertTrue(Files.readString(auto.resolve("summary.json")).contains("\"k_selection\""));
+    // A second run into the same place compares with the first: the migration matrix covers every customer.
+    Outcome again = run("kmeans", "--transactions", log.toString(), "--preset", "online-retail", "--k", "3", "--auto-log1p", "1",
+        "--scale", "standard", "--n-init", "3", "--seed", "2", "--out", auto.toString(), "--progress", "never");
+    assertEquals(0, again.code(), again.err());
+    String md = Files.readString(auto.resolve("segments.md"));
+    assertTrue(md.contains("## Migration since the previous run") && md.contains("Customers new in this run: 0."), md);
     assertEquals(2, run("kmeans", "--input", log.toString(), "--k", "lots", "--out", auto.toString()).code());
   }
 }
