@@ -126,6 +126,11 @@ public final class Segmenta implements AutoCloseable {
     return Silhouette.exact(backend, data, labels);
   }
 
+  /** Each row's silhouette value (for silhouette plots), exact, through this engine's backend. */
+  public double[] silhouetteValues(Dataset data, int[] labels) {
+    return Silhouette.values(backend, data, labels);
+  }
+
   /** The silhouette score on a uniform sample of {@code sampleSize} rows, for data too large for n^2. */
   public double silhouette(Dataset data, int[] labels, int sampleSize, long seed) {
     return Silhouette.sampled(backend, data, labels, sampleSize, seed);

@@ -274,6 +274,7 @@ final class KMeansCommand implements Callable<Integer> {
         for (SegmentProfile pr : profiles) Charts.topProducts(pr, items, 10, run.out.resolve("charts"));
         md += TopProducts.markdown(items, profiles, 10);
       }
+      java.util.List<Path> migrationCharts = new java.util.ArrayList<>();
       if (fs != null) {
         // Early warning and migration, for runs on a store (the assignments of the previous run live there).
         long[] sizes = new long[profiles.size()];
@@ -311,14 +312,44 @@ final class KMeansCommand implements Callable<Integer> {
           }
           Migration mig = new Migration(pr.names(), names, counts, fresh, rising);
           md += mig.markdown(riskShare == null ? new double[profiles.size()] : riskShare, pr.riskByName());
+          migrationCharts.addAll(Charts.migration(pr.names(), names, counts, run.out.resolve("charts")));
         }
         PreviousRun.writeInsights(PublishedAssignments.versionDir(fs.dir(), PublishedAssignments.nextVersion(fs.dir())), names, sizes, riskShare);
       }
       Path charts = run.out.resolve("charts");
-      if (!curve.isEmpty()) Charts.elbow(curve, kp.k(), charts);
-      Charts.sizes(profiles, charts);
+      java.util.List<Path> chartFiles = new java.util.ArrayList<>();
+      if (!curve.isEmpty()) chartFiles.addAll(Charts.elbow(curve, kp.k(), charts));
+      chartFiles.addAll(Charts.sizes(profiles, charts));
+      {
+        // Silhouette and PCA pictures on a uniform sample of rows, in the clustering space.
+        int m = (int) Math.min(data.rows(), 3000);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(kp.seed());
+        long[] pick = rnd.longs(0, data.rows()).distinct().limit(m).sorted().toArray();
+        if (m == data.rows()) pick = java.util.stream.LongStream.range(0, m).toArray();
+        float[] vals = new float[m * data.cols()];
+        int[] sl = new int[m];
+        for (int i = 0; i < m; i++) {
+          data.matrix().copyRow(pick[i], vals, i * data.cols());
+          sl[i] = result.labels()[(int) pick[i]];
+        }
+        Dataset sample = result.model().scaling().apply(Dataset.ofRowMajor(vals, m, data.cols()));
+        long distinct = java.util.Arrays.stream(sl).distinct().count();
+        if (distinct >= 2 && distinct < m) chartFiles.addAll(Charts.silhouette(engine.silhouetteValues(sample, sl), sl, profiles, charts));
+        double[][] rows2 = new double[m][data.cols()];
+        for (int i = 0; i < m; i++) for (int j = 0; j < data.cols(); j++) rows2[i][j] = sample.matrix().get(i, j);
+        if (data.cols() >= 2) chartFiles.addAll(Charts.pca(rows2, sl, profiles, charts));
+      }
+      chartFiles.addAll(migrationCharts);
       String segmentsMd = md;
       io.segmenta.cli.RunOutputs.atomically(run.out.resolve("segments.md"), w -> w.write(segmentsMd));
+      java.util.List<Path> pngs = new java.util.ArrayList<>(chartFiles.stream().filter(f -> f.toString().endsWith(".png")).toList());
+      try (java.util.stream.Stream<Path> tp = java.nio.file.Files.list(charts)) {
+        tp.filter(f -> f.getFileName().toString().startsWith("top-products-") && f.toString().endsWith(".png")).sorted().forEach(pngs::add);
+      }
+      Path report = run.out.resolve("report.html");
+      io.segmenta.cli.RunOutputs.atomically(report, w -> w.write(io.segmenta.insights.HtmlReport.render("Segments of " + data.rows() + " customers",
+          segmentsMd, pngs)));
+      spec.commandLine().getErr().println("segment: report written to " + report.toAbsolutePath());
       io.segmenta.cli.RunOutputs.atomically(run.out.resolve("profiles.csv"), w -> w.write(io.segmenta.insights.ProfileReport.csv(profiles, data.columns())));
       spec.commandLine().getOut().print(io.segmenta.insights.ProfileReport.table(profiles, data.columns()));
       spec.commandLine().getOut().flush();

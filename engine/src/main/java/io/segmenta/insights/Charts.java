@@ -77,6 +77,59 @@ public final class Charts {
     return save(chart, dir.resolve("top-products-" + p.segment()));
   }
 
+  /** The silhouette plot: each segment's points' silhouette values, sorted, side by side. */
+  public static List<Path> silhouette(double[] values, int[] labels, List<SegmentProfile> profiles, Path dir) {
+    XYChart chart = new XYChartBuilder().width(720).height(440).title("Silhouette (sampled rows)").xAxisTitle("rows, by segment")
+        .yAxisTitle("silhouette").build();
+    int x = 0;
+    for (SegmentProfile p : profiles) {
+      List<Double> v = new ArrayList<>();
+      for (int i = 0; i < values.length; i++) if (labels[i] == p.segment()) v.add(values[i]);
+      if (v.isEmpty()) continue;
+      v.sort(java.util.Comparator.reverseOrder());
+      double[] xs = new double[v.size()], ys = new double[v.size()];
+      for (int i = 0; i < v.size(); i++) {
+        xs[i] = x++;
+        ys[i] = v.get(i);
+      }
+      XYSeries s = chart.addSeries(p.segment() + " " + p.name(), xs, ys);
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+      s.setMarker(SeriesMarkers.NONE);
+      x += Math.max(1, values.length / 100); // a gap between segments
+    }
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    return save(chart, dir.resolve("silhouette"));
+  }
+
+  /** The rows on their first two principal components, coloured by segment. */
+  public static List<Path> pca(double[][] rows, int[] labels, List<SegmentProfile> profiles, Path dir) {
+    double[][] pc = Pca.project2(rows);
+    XYChart chart = new XYChartBuilder().width(720).height(520).title("Segments on the first two principal components (sampled rows)")
+        .xAxisTitle("PC 1").yAxisTitle("PC 2").build();
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setMarkerSize(4);
+    for (SegmentProfile p : profiles) {
+      List<double[]> pts = new ArrayList<>();
+      for (int i = 0; i < pc.length; i++) if (labels[i] == p.segment()) pts.add(pc[i]);
+      if (pts.isEmpty()) continue;
+      chart.addSeries(p.segment() + " " + p.name(), pts.stream().mapToDouble(q -> q[0]).toArray(), pts.stream().mapToDouble(q -> q[1]).toArray());
+    }
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    return save(chart, dir.resolve("pca"));
+  }
+
+  /** The migration between two runs as a heat map of customer counts. */
+  public static List<Path> migration(List<String> previous, List<String> current, long[][] counts, Path dir) {
+    org.knowm.xchart.HeatMapChart chart = new org.knowm.xchart.HeatMapChartBuilder().width(720).height(520)
+        .title("Migration: previous run (rows) to this run (columns)").build();
+    List<Number[]> cells = new ArrayList<>();
+    for (int i = 0; i < previous.size(); i++) for (int j = 0; j < current.size(); j++) cells.add(new Number[] {j, i, counts[i][j]});
+    chart.addSeries("customers", current, previous, cells);
+    chart.getStyler().setShowValue(true);
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    return save(chart, dir.resolve("migration"));
+  }
+
   private static List<Path> save(Chart<?, ?> chart, Path base) {
     try {
       java.nio.file.Files.createDirectories(base.toAbsolutePath().getParent());

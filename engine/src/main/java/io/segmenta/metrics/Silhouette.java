@@ -21,6 +21,14 @@ public final class Silhouette {
 
   /** The exact silhouette of {@code labels} (0..k-1) on {@code data}. */
   public static double exact(ComputeBackend backend, Dataset data, int[] labels) {
+    double[] s = values(backend, data, labels);
+    double total = 0;
+    for (double v : s) total += v;
+    return total / s.length;
+  }
+
+  /** Each point's silhouette value s(i) (0 for a point alone in its cluster). */
+  public static double[] values(ComputeBackend backend, Dataset data, int[] labels) {
     long n = data.rows();
     if (labels.length != n) throw new InvalidInputException(labels.length + " labels for " + n + " rows");
     if (n > Integer.MAX_VALUE / TILE) throw new InvalidInputException("exact silhouette of " + n + " rows: use a sample (sampleSize)");
@@ -61,7 +69,7 @@ public final class Silhouette {
         }
       }
     }
-    double total = 0;
+    double[] values = new double[rows];
     for (int i = 0; i < rows; i++) {
       int own = labels[i];
       if (size[own] <= 1) continue; // s = 0
@@ -69,9 +77,9 @@ public final class Silhouette {
       double b = Double.POSITIVE_INFINITY;
       for (int c = 0; c < k; c++) if (c != own && size[c] > 0) b = Math.min(b, sums[i * k + c] / size[c]);
       double m = Math.max(a, b);
-      total += m == 0 ? 0 : (b - a) / m;
+      values[i] = m == 0 ? 0 : (b - a) / m;
     }
-    return total / rows;
+    return values;
   }
 
   /** The silhouette of a uniform random sample of {@code sampleSize} rows (scikit-learn's {@code sample_size}). */
