@@ -334,7 +334,20 @@ final class KMeansCommand implements Callable<Integer> {
         }
         Dataset sample = result.model().scaling().apply(Dataset.ofRowMajor(vals, m, data.cols()));
         long distinct = java.util.Arrays.stream(sl).distinct().count();
-        if (distinct >= 2 && distinct < m) chartFiles.addAll(Charts.silhouette(engine.silhouetteValues(sample, sl), sl, profiles, charts));
+        if (distinct >= 2 && distinct < m) {
+          double[] sv = engine.silhouetteValues(sample, sl);
+          chartFiles.addAll(Charts.silhouette(sv, sl, profiles, charts));
+          double mean = java.util.Arrays.stream(sv).average().orElse(Double.NaN);
+          StringBuilder q = new StringBuilder(String.format(java.util.Locale.ROOT,
+              "%n## Quality (in the clustering space)%n%n| score | value |%n|---|---:|%n| silhouette (sample of %d rows) | %.4f |%n", m, mean));
+          if (data.rows() <= 5_000_000 && profiles.stream().filter(x -> x.size() > 0).count() >= 2) {
+            Dataset scaled = result.model().scaling().apply(data);
+            q.append(String.format(java.util.Locale.ROOT, "| Calinski-Harabasz | %.1f |%n| Davies-Bouldin | %.4f |%n",
+                io.segmenta.metrics.ClusterScores.calinskiHarabasz(scaled, result.labels()),
+                io.segmenta.metrics.ClusterScores.daviesBouldin(scaled, result.labels())));
+          }
+          md += q;
+        }
         double[][] rows2 = new double[m][data.cols()];
         for (int i = 0; i < m; i++) for (int j = 0; j < data.cols(); j++) rows2[i][j] = sample.matrix().get(i, j);
         if (data.cols() >= 2) chartFiles.addAll(Charts.pca(rows2, sl, profiles, charts));
