@@ -126,6 +126,15 @@ public final class Segmenta implements AutoCloseable {
     return Silhouette.exact(backend, data, labels);
   }
 
+  /**
+   * Agglomerative clustering (Ward, complete, average or single linkage) of up to
+   * {@link io.segmenta.hierarchy.Hierarchical#MAX_ROWS} rows: a linkage matrix in SciPy's format;
+   * {@code Hierarchical.cut(z, k)} or {@code cutAt(z, height)} gives labels.
+   */
+  public static double[][] linkage(Dataset data, io.segmenta.hierarchy.Linkage method) {
+    return io.segmenta.hierarchy.Hierarchical.linkage(data, method);
+  }
+
   /** Each row's silhouette value (for silhouette plots), exact, through this engine's backend. */
   public double[] silhouetteValues(Dataset data, int[] labels) {
     return Silhouette.values(backend, data, labels);

@@ -1,0 +1,243 @@
+package io.segmenta.hierarchy;
+
+import io.segmenta.InvalidInputException;
+import io.segmenta.data.Dataset;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Agglomerative hierarchical clustering in O(n^2) time: the nearest-neighbour chain algorithm for
+ * Ward, complete and average linkage (their Lance-Williams updates are reducible), and a minimum
+ * spanning tree (Prim) for single linkage. The result is a linkage matrix in SciPy's format: row i
+ * merges clusters {@code Z[i][0]} and {@code Z[i][1]} (points are 0..n-1, the cluster made by row i
+ * is n + i) at height {@code Z[i][2]} into a cluster of {@code Z[i][3]} points, rows by height.
+ *
+ * <p>Memory is the condensed distance matrix, n(n-1)/2 doubles: {@link #MAX_ROWS} rows by default
+ * (1.6 GB at 20,000). Past it, cluster weighted K-Means micro-clusters instead (the two-stage mode,
+ * issue 5), which the error says.
+ */
+public final class Hierarchical {
+  /** The default limit on rows: the distance matrix then takes n(n-1)/2 x 8 bytes, 1.6 GB at 20,000. */
+  public static final int MAX_ROWS = 20_000;
+
+  private Hierarchical() {}
+
+  public static double[][] linkage(Dataset data, Linkage method) {
+    return linkage(data, method, MAX_ROWS);
+  }
+
+  public static double[][] linkage(Dataset data, Linkage method, int maxRows) {
+    long nl = data.rows();
+    if (nl < 2) throw new InvalidInputException("hierarchical clustering needs at least 2 rows, got " + nl);
+    if (nl > maxRows) {
+      throw new InvalidInputException(nl + " rows is over the hierarchical clustering limit of " + maxRows + " (its distance matrix takes "
+          + "n(n-1)/2 doubles); cluster K-Means micro-clusters hierarchically instead (the two-stage mode), or raise the limit");
+    }
+    int n = (int) nl, d = data.cols();
+    double[] x = new double[n * d];
+    float[] row = new float[d];
+    for (int i = 0; i < n; i++) {
+      data.matrix().copyRow(i, row, 0);
+      for (int j = 0; j < d; j++) x[i * d + j] = row[j];
+    }
+    double[][] merges = method == Linkage.SINGLE ? mst(x, n, d) : nnChain(x, n, d, method);
+    return label(merges, n);
+  }
+
+  /** Condensed index of the pair (i, j), i != j: SciPy's squareform order. */
+  private static long idx(int n, int i, int j) {
+    if (i > j) {
+      int t = i;
+      i = j;
+      j = t;
+    }
+    return (long) n * i - (long) i * (i + 1) / 2 + (j - i - 1);
+  }
+
+  private static double[] distances(double[] x, int n, int d) {
+    double[] dist = new double[Math.toIntExact((long) n * (n - 1) / 2)];
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        double s = 0;
+        for (int t = 0; t < d; t++) {
+          double diff = x[i * d + t] - x[j * d + t];
+          s += diff * diff;
+        }
+        dist[(int) idx(n, i, j)] = Math.sqrt(s);
+      }
+    }
+    return dist;
+  }
+
+  /** Merges (a, b, height) in the order found, a and b being representative point indices. */
+  private static double[][] nnChain(double[] x, int n, int d, Linkage method) {
+    double[] dist = distances(x, n, d);
+    int[] size = new int[n];
+    Arrays.fill(size, 1);
+    boolean[] active = new boolean[n];
+    Arrays.fill(active, true);
+    int[] chain = new int[n];
+    int chainLen = 0;
+    double[][] out = new double[n - 1][];
+    for (int m = 0; m < n - 1; m++) {
+      if (chainLen == 0) {
+        for (int i = 0; i < n; i++) {
+          if (active[i]) {
+            chain[chainLen++] = i;
+            break;
+          }
+        }
+      }
+      int a, b;
+      while (true) {
+        a = chain[chainLen - 1];
+        int prev = chainLen >= 2 ? chain[chainLen - 2] : -1;
+        double best = Double.POSITIVE_INFINITY;
+        int nb = -1;
+        if (prev >= 0) {
+          best = dist[(int) idx(n, a, prev)];
+          nb = prev; // prefer the previous element on ties: the chain then ends
+        }
+        for (int i = 0; i < n; i++) {
+          if (!active[i] || i == a) continue;
+          double v = dist[(int) idx(n, a, i)];
+          if (v < best) {
+            best = v;
+            nb = i;
+          }
+        }
+        b = nb;
+        if (b == prev) break;
+        chain[chainLen++] = b;
+      }
+      chainLen -= 2;
+      double h = dist[(int) idx(n, a, b)];
+      int keep = Math.min(a, b), gone = Math.max(a, b);
+      out[m] = new double[] {a, b, h};
+      int sa = size[a], sb = size[b];
+      for (int i = 0; i < n; i++) {
+        if (!active[i] || i == a || i == b) continue;
+        double da = dist[(int) idx(n, i, a)], db = dist[(int) idx(n, i, b)];
+        double nd = switch (method) {
+          case COMPLETE -> Math.max(da, db);
+          case AVERAGE -> (sa * da + sb * db) / (sa + sb);
+          case WARD -> {
+            int si = size[i];
+            double t = si + sa + sb;
+            yield Math.sqrt(((si + sa) * da * da + (si + sb) * db * db - si * h * h) / t);
+          }
+          case SINGLE -> Math.min(da, db);
+        };
+        dist[(int) idx(n, i, keep)] = nd;
+      }
+      active[gone] = false;
+      size[keep] = sa + sb;
+    }
+    return out;
+  }
+
+  /** Single linkage: Prim's minimum spanning tree on the full distances, O(n^2) time, O(n) memory. */
+  private static double[][] mst(double[] x, int n, int d) {
+    boolean[] in = new boolean[n];
+    double[] best = new double[n];
+    int[] from = new int[n];
+    Arrays.fill(best, Double.POSITIVE_INFINITY);
+    int cur = 0;
+    in[0] = true;
+    double[][] out = new double[n - 1][];
+    for (int m = 0; m < n - 1; m++) {
+      int next = -1;
+      double nextD = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        if (in[i]) continue;
+        double s = 0;
+        for (int t = 0; t < d; t++) {
+          double diff = x[i * d + t] - x[cur * d + t];
+          s += diff * diff;
+        }
+        s = Math.sqrt(s);
+        if (s < best[i]) {
+          best[i] = s;
+          from[i] = cur;
+        }
+        if (best[i] < nextD) {
+          nextD = best[i];
+          next = i;
+        }
+      }
+      out[m] = new double[] {from[next], next, nextD};
+      in[next] = true;
+      cur = next;
+    }
+    return out;
+  }
+
+  /** Sorts merges by height (stably) and names clusters as SciPy does, with union-find. */
+  private static double[][] label(double[][] merges, int n) {
+    Integer[] order = new Integer[merges.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, Comparator.comparingDouble(i -> merges[i][2]));
+    int[] parent = new int[2 * n - 1];
+    int[] clusterOf = new int[2 * n - 1]; // root -> cluster id
+    int[] size = new int[2 * n - 1];
+    for (int i = 0; i < parent.length; i++) {
+      parent[i] = i;
+      clusterOf[i] = i;
+      size[i] = 1;
+    }
+    double[][] z = new double[merges.length][];
+    for (int r = 0; r < order.length; r++) {
+      double[] m = merges[order[r]];
+      int ra = find(parent, (int) m[0]), rb = find(parent, (int) m[1]);
+      int ca = clusterOf[ra], cb = clusterOf[rb];
+      int s = size[ra] + size[rb];
+      parent[rb] = ra;
+      size[ra] = s;
+      clusterOf[ra] = n + r;
+      z[r] = new double[] {Math.min(ca, cb), Math.max(ca, cb), m[2], s};
+    }
+    return z;
+  }
+
+  private static int find(int[] p, int i) {
+    while (p[i] != i) {
+      p[i] = p[p[i]];
+      i = p[i];
+    }
+    return i;
+  }
+
+  /** Labels 0..k-1 for a cut into {@code k} clusters (SciPy's fcluster maxclust, up to numbering). */
+  public static int[] cut(double[][] z, int k) {
+    int n = z.length + 1;
+    if (k < 1 || k > n) throw new InvalidInputException("k must be in 1.." + n + ", got " + k);
+    return labels(z, n, n - k);
+  }
+
+  /** Labels for a cut at {@code height}: merges at or below it are kept. */
+  public static int[] cutAt(double[][] z, double height) {
+    int merges = 0;
+    while (merges < z.length && z[merges][2] <= height) merges++;
+    return labels(z, z.length + 1, merges);
+  }
+
+  private static int[] labels(double[][] z, int n, int merges) {
+    int[] parent = new int[2 * n - 1];
+    for (int i = 0; i < parent.length; i++) parent[i] = i;
+    for (int r = 0; r < merges; r++) {
+      parent[(int) z[r][0]] = n + r;
+      parent[(int) z[r][1]] = n + r;
+    }
+    int[] out = new int[n];
+    int[] id = new int[2 * n - 1];
+    Arrays.fill(id, -1);
+    int next = 0;
+    for (int i = 0; i < n; i++) {
+      int r = i;
+      while (parent[r] != r) r = parent[r];
+      if (id[r] < 0) id[r] = next++;
+      out[i] = id[r];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,71 @@
+package io.segmenta.hierarchy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.segmenta.InvalidInputException;
+import io.segmenta.data.Dataset;
+import io.segmenta.datasets.Uef;
+import io.segmenta.metrics.AdjustedRandIndex;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** Linkage matrices against SciPy's {@code linkage} (fixtures made by make_fixtures.py beside fixtures.json). */
+class HierarchicalTest {
+
+  static String fixtures() throws Exception {
+    try (InputStream in = HierarchicalTest.class.getResourceAsStream("fixtures.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static double[] numbers(String json, String method, String key) {
+    Matcher m = Pattern.compile("\"" + method + "\": \\{.*?\"" + key + "\": \\[([^\\]]*)\\]").matcher(json);
+    assertTrue(m.find(), method + "/" + key);
+    String[] parts = m.group(1).split(",");
+    double[] out = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) out[i] = Double.parseDouble(parts[i].strip());
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Linkage.class)
+  void mergeHeightsMatchScipy(Linkage method) throws Exception {
+    double[][] pts = Uef.S1.points();
+    int n = (pts.length + 11) / 12;
+    float[][] rows = new float[n][];
+    for (int i = 0; i < n; i++) rows[i] = new float[] {(float) pts[12 * i][0], (float) pts[12 * i][1]};
+    double[][] z = Hierarchical.linkage(Dataset.of(rows), method);
+    String json = fixtures();
+    String name = method.name().toLowerCase();
+    double[] heights = numbers(json, name, "heights");
+    double[] sizes = numbers(json, name, "sizes");
+    assertEquals(n - 1, z.length);
+    assertEquals(heights.length, z.length);
+    for (int i = 0; i < z.length; i++) {
+      assertEquals(heights[i], z[i][2], 1e-6 * heights[i], name + " merge " + i);
+      assertTrue(z[i][0] < z[i][1] && z[i][1] < n + i, "SciPy's cluster numbering");
+    }
+    assertEquals(n, (int) z[z.length - 1][3]);
+    assertEquals(n, (int) sizes[sizes.length - 1]);
+    double[] ref = numbers(json, name, "maxclust15");
+    int[] refLabels = new int[ref.length];
+    for (int i = 0; i < ref.length; i++) refLabels[i] = (int) ref[i];
+    assertEquals(1.0, AdjustedRandIndex.of(refLabels, Hierarchical.cut(z, 15)), 1e-12, "the same 15 clusters as fcluster(maxclust=15)");
+  }
+
+  @Test
+  void cutsAtAHeightAndRefusesTooManyRows() {
+    Dataset d = Dataset.of(new float[][] {{0}, {1}, {10}, {11}, {30}});
+    double[][] z = Hierarchical.linkage(d, Linkage.SINGLE);
+    assertArrayEquals(new double[] {1, 1, 9, 19}, new double[] {z[0][2], z[1][2], z[2][2], z[3][2]});
+    assertEquals(3, java.util.Arrays.stream(Hierarchical.cutAt(z, 5)).distinct().count());
+    assertEquals(2, java.util.Arrays.stream(Hierarchical.cut(z, 2)).distinct().count());
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Hierarchical.linkage(d, Linkage.WARD, 4));
+    assertTrue(e.getMessage().contains("limit of 4") && e.getMessage().contains("two-stage"), e.getMessage());
+  }
+}
