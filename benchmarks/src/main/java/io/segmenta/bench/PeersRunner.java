@@ -225,6 +225,7 @@ public final class PeersRunner {
 
     String table = markdown(c, rows, notes, device, sklearnVersion, genSeconds, warmupSeconds, String.join(" ", commandLine(c)));
     if (c.silhouette()) table += silhouetteCase(c, py);
+    if (c.silhouette()) table += wardCase(c, py);
     table += PENDING;
     System.out.println(table);
     Path parent = c.out().toAbsolutePath().getParent();
@@ -241,7 +242,6 @@ public final class PeersRunner {
       | case | status |
       |---|---|
       | GMM, full covariances, n = 200,000, d = 8, k = 8 | pending: GMM is not implemented yet |
-      | Ward linkage, n = 20,000, d = 16 | pending: hierarchical clustering is not implemented yet |
       | DBSCAN, n = 200,000, d = 2 | pending: DBSCAN is not implemented yet |
       """;
 
@@ -286,6 +286,31 @@ public final class PeersRunner {
       sb.append(String.format(Locale.ROOT, "| scikit-learn %s (silhouette_score) | %d | %.3f | %.9f | %.1e |%n", Json.string(json, "sklearn_version"),
           t, Json.number(json, "seconds"), score, Math.abs(score - engineScore)));
     }
+    return sb.toString();
+  }
+
+  /** Ward linkage, n = 20,000, d = 16: the engine against SciPy, merge heights compared. */
+  static String wardCase(Config c, Python py) throws Exception {
+    int n = 20_000, d = 16;
+    Blobs b = Blobs.generate(n, d, 8, 2.0, 5.0, c.seed() + 1);
+    Dataset data = Dataset.ofRowMajor(b.values(), n, d);
+    StringBuilder sb = new StringBuilder("\n### Ward linkage, n = 20,000, d = 16\n\n| contender | threads | seconds | top merge height | max rel. diff of heights |\n|---|---:|---:|---:|---:|\n");
+    io.segmenta.hierarchy.Hierarchical.linkage(Dataset.ofRowMajor(java.util.Arrays.copyOf(b.values(), 500 * d), 500, d),
+        io.segmenta.hierarchy.Linkage.WARD);
+    long t0 = System.nanoTime();
+    double[][] z = io.segmenta.hierarchy.Hierarchical.linkage(data, io.segmenta.hierarchy.Linkage.WARD);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    sb.append(String.format(Locale.ROOT, "| Segmenta (NN-chain, float64) | 1 | %.2f | %.6g | - |%n", secs, z[z.length - 1][2]));
+    if (py == null) return sb.append("\nSciPy: not run (no python3 with SciPy)\n").toString();
+    Files.createDirectories(c.work());
+    Path df = c.work().resolve("ward-blobs.f32");
+    writeFloats(df, b.values());
+    String json = py.run(c.work(), 1, "benchmarks/python/scipy_ward.py", "--data", df.toString(), "--n", "" + n, "--d", "" + d);
+    double[][] h = Json.matrix("{\"h\": [" + json.substring(json.indexOf("\"heights\"") + 11), "h", 1, n - 1);
+    double worst = 0;
+    for (int i = 0; i < n - 1; i++) worst = Math.max(worst, Math.abs(h[0][i] - z[i][2]) / Math.max(1e-300, h[0][i]));
+    sb.append(String.format(Locale.ROOT, "| SciPy %s (linkage, ward) | 1 | %.2f | %.6g | %.1e |%n", Json.string(json, "scipy_version"),
+        Json.number(json, "seconds"), h[0][n - 2], worst));
     return sb.toString();
   }
 
