@@ -98,11 +98,19 @@ public final class Hierarchical {
           best = dist[(int) idx(n, a, prev)];
           nb = prev; // prefer the previous element on ties: the chain then ends
         }
-        for (int i = 0; i < n; i++) {
-          if (!active[i] || i == a) continue;
-          double v = dist[(int) idx(n, a, i)];
-          if (v < best) {
-            best = v;
+        // Row a of the condensed matrix: columns i < a step by n - i - 2, columns i > a are contiguous.
+        int p = a - 1; // idx(n, 0, a) = a - 1
+        for (int i = 0; i < a; i++) {
+          if (active[i] && dist[p] < best) {
+            best = dist[p];
+            nb = i;
+          }
+          p += n - i - 2;
+        }
+        int q = (int) idx(n, a, a + 1 < n ? a + 1 : a);
+        for (int i = a + 1; i < n; i++, q++) {
+          if (active[i] && dist[q] < best) {
+            best = dist[q];
             nb = i;
           }
         }
