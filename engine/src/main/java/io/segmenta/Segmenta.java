@@ -135,6 +135,14 @@ public final class Segmenta implements AutoCloseable {
     return io.segmenta.hierarchy.Hierarchical.linkage(data, method);
   }
 
+  /**
+   * DBSCAN with scikit-learn's conventions (core points have at least {@code minPts} points, themselves
+   * included, within {@code eps}; noise is -1), O(n) memory through a grid (d <= 3) or a k-d tree.
+   */
+  public static io.segmenta.density.Dbscan.Result dbscan(Dataset data, double eps, int minPts) {
+    return io.segmenta.density.Dbscan.fit(data, eps, minPts);
+  }
+
   /** Each row's silhouette value (for silhouette plots), exact, through this engine's backend. */
   public double[] silhouetteValues(Dataset data, int[] labels) {
     return Silhouette.values(backend, data, labels);
