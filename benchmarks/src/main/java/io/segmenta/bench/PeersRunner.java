@@ -226,6 +226,7 @@ public final class PeersRunner {
     String table = markdown(c, rows, notes, device, sklearnVersion, genSeconds, warmupSeconds, String.join(" ", commandLine(c)));
     if (c.silhouette()) table += silhouetteCase(c, py);
     if (c.silhouette()) table += wardCase(c, py);
+    if (c.silhouette()) table += dbscanCase(c, py);
     table += PENDING;
     System.out.println(table);
     Path parent = c.out().toAbsolutePath().getParent();
@@ -242,7 +243,6 @@ public final class PeersRunner {
       | case | status |
       |---|---|
       | GMM, full covariances, n = 200,000, d = 8, k = 8 | pending: GMM is not implemented yet |
-      | DBSCAN, n = 200,000, d = 2 | pending: DBSCAN is not implemented yet |
       """;
 
   /** Exact silhouette, n = 20,000, d = 16, on planted blob labels: the engine against scikit-learn. */
@@ -311,6 +311,35 @@ public final class PeersRunner {
     for (int i = 0; i < n - 1; i++) worst = Math.max(worst, Math.abs(h[0][i] - z[i][2]) / Math.max(1e-300, h[0][i]));
     sb.append(String.format(Locale.ROOT, "| SciPy %s (linkage, ward) | 1 | %.2f | %.6g | %.1e |%n", Json.string(json, "scipy_version"),
         Json.number(json, "seconds"), h[0][n - 2], worst));
+    return sb.toString();
+  }
+
+  /** DBSCAN, n = 200,000, d = 2: the engine against scikit-learn, the same labels required. */
+  static String dbscanCase(Config c, Python py) throws Exception {
+    int n = 200_000, d = 2;
+    double eps = 0.05;
+    int minPts = 10;
+    Blobs b = Blobs.generate(n, d, 20, 0.3, 10.0, c.seed() + 2);
+    Dataset data = Dataset.ofRowMajor(b.values(), n, d);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n### DBSCAN, n = 200,000, d = 2 (eps %.2f, minPts %d)%n%n"
+        + "| contender | threads | seconds | clusters | noise | labels identical |%n|---|---:|---:|---:|---:|---|%n", eps, minPts));
+    io.segmenta.density.Dbscan.fit(Dataset.ofRowMajor(java.util.Arrays.copyOf(b.values(), 2000 * d), 2000, d), eps, minPts);
+    long t0 = System.nanoTime();
+    io.segmenta.density.Dbscan.Result r = io.segmenta.density.Dbscan.fit(data, eps, minPts);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    long noise = java.util.Arrays.stream(r.labels()).filter(l -> l == -1).count();
+    long hash = 0;
+    for (int i = 0; i < n; i++) hash += (long) (r.labels()[i] + 2) * (i % 9973 + 1);
+    sb.append(String.format(Locale.ROOT, "| Segmenta (grid index) | 1 | %.2f | %d | %d | - |%n", secs, r.clusters(), noise));
+    if (py == null) return sb.append("\nscikit-learn: not run\n").toString();
+    Files.createDirectories(c.work());
+    Path df = c.work().resolve("dbscan-blobs.f32");
+    writeFloats(df, b.values());
+    String json = py.run(c.work(), 1, "benchmarks/python/sklearn_dbscan.py", "--data", df.toString(), "--n", "" + n, "--d", "" + d,
+        "--eps", "" + eps, "--min-samples", "" + minPts);
+    boolean same = (long) Json.number(json, "labels_hash") == hash && (long) Json.number(json, "noise") == noise;
+    sb.append(String.format(Locale.ROOT, "| scikit-learn %s (DBSCAN) | 1 | %.2f | %d | %d | %s |%n", Json.string(json, "sklearn_version"),
+        Json.number(json, "seconds"), (long) Json.number(json, "clusters"), (long) Json.number(json, "noise"), same ? "yes" : "no"));
     return sb.toString();
   }
 
