@@ -323,9 +323,7 @@ final class KMeansCommand implements Callable<Integer> {
       {
         // Silhouette and PCA pictures on a uniform sample of rows, in the clustering space.
         int m = (int) Math.min(data.rows(), 3000);
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(kp.seed());
-        long[] pick = rnd.longs(0, data.rows()).distinct().limit(m).sorted().toArray();
-        if (m == data.rows()) pick = java.util.stream.LongStream.range(0, m).toArray();
+        long[] pick = io.segmenta.metrics.Silhouette.sampleRows(data.rows(), m, kp.seed());
         float[] vals = new float[m * data.cols()];
         int[] sl = new int[m];
         for (int i = 0; i < m; i++) {

@@ -132,8 +132,7 @@ final class RunOutputs {
   }
 
   static String csvField(String s) {
-    if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
-    return '"' + s.replace("\"", "\"\"") + '"';
+    return io.segmenta.data.Csv.field(s);
   }
 
   /** Shortest text that reads back as the same double. */

@@ -38,11 +38,11 @@ public final class ProfileReport {
   /** One row per segment and statistic: segment,name,size,share,statistic,<columns...>. */
   public static String csv(List<SegmentProfile> profiles, List<String> columns) {
     StringBuilder sb = new StringBuilder("segment,name,size,share,statistic");
-    for (String c : columns) sb.append(',').append(quote(c));
+    for (String c : columns) sb.append(',').append(io.segmenta.data.Csv.field(c));
     sb.append('\n');
     for (SegmentProfile p : profiles) {
       for (Stat s : Stat.values()) {
-        sb.append(p.segment()).append(',').append(quote(p.name())).append(',').append(p.size()).append(',').append(p.share()).append(',')
+        sb.append(p.segment()).append(',').append(io.segmenta.data.Csv.field(p.name())).append(',').append(p.size()).append(',').append(p.share()).append(',')
             .append(s.name().toLowerCase(Locale.ROOT));
         for (double v : s.of(p)) sb.append(',').append(v);
         sb.append('\n');
@@ -82,7 +82,4 @@ public final class ProfileReport {
     return s.length() <= max ? s : s.substring(0, max - 1) + "~";
   }
 
-  private static String quote(String s) {
-    return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-  }
 }

@@ -135,7 +135,7 @@ public final class TopProducts {
   public static String csv(List<Item> items) {
     StringBuilder sb = new StringBuilder("segment,rank,product,description,customers,share,lift\n");
     for (Item i : items) {
-      sb.append(i.segment()).append(',').append(i.rank()).append(',').append(quote(i.product())).append(',').append(quote(i.description()))
+      sb.append(i.segment()).append(',').append(i.rank()).append(',').append(io.segmenta.data.Csv.field(i.product())).append(',').append(io.segmenta.data.Csv.field(i.description()))
           .append(',').append(i.customers()).append(',').append(i.share()).append(',').append(i.lift()).append('\n');
     }
     return sb.toString();
@@ -154,7 +154,4 @@ public final class TopProducts {
     return sb.toString();
   }
 
-  private static String quote(String s) {
-    return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-  }
 }

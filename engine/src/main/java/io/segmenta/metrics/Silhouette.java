@@ -82,17 +82,17 @@ public final class Silhouette {
     return values;
   }
 
-  /** The silhouette of a uniform random sample of {@code sampleSize} rows (scikit-learn's {@code sample_size}). */
-  public static double sampled(ComputeBackend backend, Dataset data, int[] labels, int sampleSize, long seed) {
-    long n = data.rows();
-    if (sampleSize < 2) throw new InvalidInputException("silhouette sample size must be >= 2, got " + sampleSize);
-    if (sampleSize >= n) return exact(backend, data, labels);
+  /**
+   * {@code m} distinct row numbers out of {@code n}, uniformly, sorted (all rows when m >= n): Floyd's
+   * algorithm, O(m) memory.
+   */
+  public static long[] sampleRows(long n, int m, long seed) {
+    if (m >= n) return java.util.stream.LongStream.range(0, n).toArray();
     SplittableRandom r = new SplittableRandom(seed);
-    long[] pick = new long[sampleSize];
-    // Floyd's algorithm: a uniform sample without replacement in O(sampleSize) memory.
+    long[] pick = new long[m];
     java.util.HashSet<Long> chosen = new java.util.HashSet<>();
     int at = 0;
-    for (long j = n - sampleSize; j < n; j++) {
+    for (long j = n - m; j < n; j++) {
       long t = r.nextLong(j + 1);
       if (!chosen.add(t)) {
         chosen.add(j);
@@ -101,6 +101,15 @@ public final class Silhouette {
       pick[at++] = t;
     }
     java.util.Arrays.sort(pick);
+    return pick;
+  }
+
+  /** The silhouette of a uniform random sample of {@code sampleSize} rows (scikit-learn's {@code sample_size}). */
+  public static double sampled(ComputeBackend backend, Dataset data, int[] labels, int sampleSize, long seed) {
+    long n = data.rows();
+    if (sampleSize < 2) throw new InvalidInputException("silhouette sample size must be >= 2, got " + sampleSize);
+    if (sampleSize >= n) return exact(backend, data, labels);
+    long[] pick = sampleRows(n, sampleSize, seed);
     int d = data.cols();
     float[] values = new float[sampleSize * d];
     int[] sl = new int[sampleSize];

@@ -39,7 +39,8 @@ public record PreviousRun(long version, int[] segmentOfRow, List<String> names, 
     Path ins = dir.resolve(INSIGHTS);
     try {
       if (Files.exists(ins)) {
-        for (String line : Files.readAllLines(ins).subList(1, Files.readAllLines(ins).size())) {
+        List<String> lines = Files.readAllLines(ins);
+        for (String line : lines.subList(1, lines.size())) {
           String[] f = Recommender.splitCsv(line);
           names.add(f[1]);
           if (!f[3].isEmpty()) risk.put(f[1], Double.parseDouble(f[3]));
@@ -58,7 +59,7 @@ public record PreviousRun(long version, int[] segmentOfRow, List<String> names, 
   public static void writeInsights(Path versionDir, List<String> names, long[] sizes, double[] riskShare) {
     StringBuilder sb = new StringBuilder("segment,name,size,at_risk_share\n");
     for (int s = 0; s < names.size(); s++) {
-      sb.append(s).append(',').append(quote(names.get(s))).append(',').append(sizes[s]).append(',')
+      sb.append(s).append(',').append(io.segmenta.data.Csv.field(names.get(s))).append(',').append(sizes[s]).append(',')
           .append(riskShare == null ? "" : Double.toString(riskShare[s])).append('\n');
     }
     try {
@@ -69,7 +70,4 @@ public record PreviousRun(long version, int[] segmentOfRow, List<String> names, 
     StoreFiles.writeAtomically(versionDir.resolve(INSIGHTS), sb.toString());
   }
 
-  private static String quote(String s) {
-    return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
-  }
 }

@@ -204,4 +204,30 @@ class GpuBackendsTest {
       System.clearProperty("segmenta.device.residentBytes");
     }
   }
+
+  /** The GPU-shaped OpenCL assign kernel (register tiles, local memory) against the oracle, forced on PoCL. */
+  @ParameterizedTest(name = "tiled n={0} d={1} k={2}")
+  @MethodSource("tiledShapes")
+  void tiledOpenClAssignMatchesTheOracle(int n, int d, int k) {
+    backend("opencl"); // skipped (or failed where required) like the other OpenCL tests
+    System.setProperty("segmenta.opencl.assign", "tiled");
+    try (ComputeBackend be = Backends.open(BackendChoice.OPENCL, BackendOptions.DEFAULTS)) {
+      SplittableRandom r = new SplittableRandom(7L * n + d + k);
+      float[] x = new float[n * d];
+      for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 3 + (i % d));
+      double[] c = new double[k * d];
+      for (int i = 0; i < c.length; i++) c[i] = r.nextGaussian() * 3 + (i % d);
+      try (DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), null); Assignments a = be.newAssignments(n)) {
+        KMeansStepResult res = new KMeansStepResult(k, d);
+        be.kmeansStep(dm, c, k, a, res);
+        Oracle.check(x, null, n, d, c, k, a, res);
+      }
+    } finally {
+      System.clearProperty("segmenta.opencl.assign");
+    }
+  }
+
+  static Stream<Arguments> tiledShapes() {
+    return Stream.of(Arguments.of(1000, 1, 7), Arguments.of(4097, 17, 33), Arguments.of(1000, 100, 256), Arguments.of(300, 3, 1));
+  }
 }

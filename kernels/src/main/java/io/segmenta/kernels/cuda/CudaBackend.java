@@ -82,7 +82,7 @@ public final class CudaBackend implements ComputeBackend {
       return new CudaMatrix(this, x, weights, x.columnMeans());
     } catch (CudaException e) {
       throw new GpuKernelException("uploading " + x.rows() + " x " + x.cols() + " rows (" + need + " bytes) to " + ctx.name
-          + " failed: " + e.getMessage() + "; data larger than device memory needs chunked streaming, not yet implemented", e);
+          + " failed: " + e.getMessage() + "; lower -Dsegmenta.device.residentBytes to stream it through the device in chunks", e);
     }
   }
 

@@ -10,7 +10,10 @@ final class AssignLauncher {
   private final long group;
 
   AssignLauncher(OpenClContext ctx) {
-    k = new Kernel(ctx, ctx.candidate.gpu() ? "kmeans_assign" : "kmeans_assign_flat");
+    // -Dsegmenta.opencl.assign=tiled|flat overrides the choice (the tests run both on PoCL).
+    String forced = System.getProperty("segmenta.opencl.assign");
+    boolean tiled = forced != null ? forced.equals("tiled") : ctx.candidate.gpu();
+    k = new Kernel(ctx, tiled ? "kmeans_assign" : "kmeans_assign_flat");
     group = Math.min(256, ctx.maxWorkGroup);
   }
 
