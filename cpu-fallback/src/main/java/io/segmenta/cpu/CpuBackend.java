@@ -5,6 +5,8 @@ import io.segmenta.kernels.BackendInfo;
 import io.segmenta.kernels.BackendKind;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GmmComponents;
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import java.util.ArrayList;
@@ -168,6 +170,55 @@ public final class CpuBackend implements ComputeBackend {
       kernels.pairwise(mx.chunk(ci), (int) (lo - chunkStart), (int) (hi - lo), prepared, out,
           (int) ((lo - from) * m));
     });
+  }
+
+  @Override
+  public void gmmStep(DeviceMatrix x, GmmComponents g, GmmStepResult result) {
+    CpuMatrix m = own(x);
+    checkShape(g, m);
+    GmmPrepared prepared = GmmPrepared.of(g, m.mean());
+    result.reset(g.form(), g.k(), g.d());
+    int nChunks = m.chunkCount();
+    int wave = Math.min(nChunks, Math.max(16, 4 * threads));
+    GmmStepResult[] partials = new GmmStepResult[wave];
+    for (int i = 0; i < wave; i++) partials[i] = new GmmStepResult(g.form(), g.k(), g.d());
+    for (int w0 = 0; w0 < nChunks; w0 += wave) {
+      int base = w0;
+      int count = Math.min(wave, nChunks - w0);
+      runAll(count, i -> {
+        partials[i].reset(g.form(), g.k(), g.d());
+        kernels.gmmStep(m.chunk(base + i), prepared, partials[i]);
+      });
+      for (int i = 0; i < count; i++) result.add(partials[i]); // chunk order, whatever the threads
+    }
+    System.arraycopy(m.mean(), 0, result.origin, 0, g.d());
+  }
+
+  @Override
+  public void gmmLogDensities(DeviceMatrix x, long from, int count, GmmComponents g, double[] out) {
+    CpuMatrix m = own(x);
+    checkShape(g, m);
+    if (from < 0 || count < 0 || from + count > m.rows()) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + m.rows());
+    }
+    if (out.length < (long) count * g.k()) {
+      throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * g.k());
+    }
+    GmmPrepared prepared = GmmPrepared.of(g, m.mean());
+    int c0 = (int) (from / CHUNK_ROWS);
+    int c1 = count == 0 ? c0 - 1 : (int) ((from + count - 1) / CHUNK_ROWS);
+    runAll(c1 - c0 + 1, i -> {
+      int ci = c0 + i;
+      long chunkStart = (long) ci * CHUNK_ROWS;
+      long lo = Math.max(from, chunkStart);
+      long hi = Math.min(from + count, chunkStart + m.chunkRows(ci));
+      kernels.gmmLogDensities(m.chunk(ci), (int) (lo - chunkStart), (int) (hi - lo), prepared, out,
+          (int) ((lo - from) * g.k()));
+    });
+  }
+
+  private static void checkShape(GmmComponents g, CpuMatrix m) {
+    if (g.d() != m.cols()) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + m.cols());
   }
 
   @Override

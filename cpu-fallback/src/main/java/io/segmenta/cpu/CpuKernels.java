@@ -1,5 +1,6 @@
 package io.segmenta.cpu;
 
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 
@@ -50,4 +51,13 @@ interface CpuKernels {
 
   /** Squared distances from chunk rows {@code [r0, r0 + count)} to the prepared centres. */
   void pairwise(CpuChunk chunk, int r0, int count, Object prepared, float[] out, int outOff);
+
+  /**
+   * One chunk's share of an EM pass: responsibilities under {@code g} and the moments about the
+   * chunk's coordinates' origin, added into {@code partial} (which arrives zeroed).
+   */
+  void gmmStep(CpuChunk chunk, GmmPrepared g, GmmStepResult partial);
+
+  /** log p(x, c) of chunk rows {@code [r0, r0 + count)}, row-major from {@code out[outOff]}. */
+  void gmmLogDensities(CpuChunk chunk, int r0, int count, GmmPrepared g, double[] out, int outOff);
 }

@@ -1,5 +1,6 @@
 package io.segmenta.cpu;
 
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 
@@ -104,5 +105,15 @@ final class ScalarKernels implements CpuKernels {
         out[oo + c] = (float) s;
       }
     }
+  }
+
+  @Override
+  public void gmmStep(CpuChunk chunk, GmmPrepared g, GmmStepResult partial) {
+    ScalarGmm.step(chunk, g, partial);
+  }
+
+  @Override
+  public void gmmLogDensities(CpuChunk chunk, int r0, int count, GmmPrepared g, double[] out, int outOff) {
+    ScalarGmm.logDensities(chunk, r0, count, g, out, outOff);
   }
 }

@@ -1,5 +1,6 @@
 package io.segmenta.cpu;
 
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import jdk.incubator.vector.DoubleVector;
@@ -324,5 +325,15 @@ final class VectorKernels implements CpuKernels {
         for (int r = lo; r < hi; r++) out[outOff + (r - r0) * k + c] = tmp[r - bStart];
       }
     }
+  }
+
+  @Override
+  public void gmmStep(CpuChunk chunk, GmmPrepared g, GmmStepResult partial) {
+    VectorGmm.step(chunk, L, g, partial);
+  }
+
+  @Override
+  public void gmmLogDensities(CpuChunk chunk, int r0, int count, GmmPrepared g, double[] out, int outOff) {
+    VectorGmm.logDensities(chunk, L, r0, count, g, out, outOff);
   }
 }

@@ -43,6 +43,20 @@ public interface ComputeBackend extends AutoCloseable {
    */
   void pairwiseSquaredDistances(DeviceMatrix x, long from, int count, double[] centers, int m, float[] out);
 
+  /**
+   * One EM pass for a Gaussian mixture: the E-step under {@code g} (responsibilities by
+   * log-sum-exp, never leaving the device) and the M-step's sufficient statistics, into {@code
+   * out}. Reductions are float64 and ordered, as for {@link #kmeansStep}.
+   */
+  void gmmStep(DeviceMatrix x, GmmComponents g, GmmStepResult out);
+
+  /**
+   * The log joint densities {@code log p(x_i, c)} (see {@link GmmComponents}) of rows {@code [from,
+   * from + count)}, row-major into {@code out[count * k]}; the caller normalises them (predict,
+   * predict_proba, score_samples).
+   */
+  void gmmLogDensities(DeviceMatrix x, long from, int count, GmmComponents g, double[] out);
+
   @Override
   void close();
 }

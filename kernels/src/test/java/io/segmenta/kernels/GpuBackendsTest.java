@@ -230,4 +230,59 @@ class GpuBackendsTest {
   static Stream<Arguments> tiledShapes() {
     return Stream.of(Arguments.of(1000, 1, 7), Arguments.of(4097, 17, 33), Arguments.of(1000, 100, 256), Arguments.of(300, 3, 1));
   }
+
+  static Stream<Arguments> gmmShapes() {
+    List<Arguments> out = new ArrayList<>();
+    int[] ds = {1, 3, 16, 17, 33};
+    int[] ks = {1, 7, 20};
+    int[] ns = {1000, 4097};
+    for (String b : List.of("opencl", "cuda")) {
+      int i = 0;
+      for (int d : ds) {
+        for (int k : ks) {
+          GmmComponents.Form form = i % 2 == 0 ? GmmComponents.Form.FULL : GmmComponents.Form.DIAG;
+          out.add(Arguments.of(b, form, ns[i++ % 2], d, k));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * The GMM pass (float32 densities, float64 moments) against the float64 oracle, on data offset far
+   * from the origin, weighted for half the shapes; then the log densities of a slice of rows.
+   */
+  @ParameterizedTest(name = "{0} {1} n={2} d={3} k={4}")
+  @MethodSource("gmmShapes")
+  void gmmPassMatchesTheFloat64Oracle(String name, GmmComponents.Form form, int n, int d, int k) {
+    ComputeBackend be = backend(name);
+    SplittableRandom r = new SplittableRandom(17L * n + 5L * d + k);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (1000 + r.nextGaussian() * 2 + (i % d));
+    float[] w = null;
+    if (k % 2 == 1) {
+      w = new float[n];
+      for (int i = 0; i < n; i++) w[i] = (float) (0.25 + r.nextDouble() * 2);
+    }
+    double[] off = new double[d];
+    java.util.Arrays.fill(off, 1000);
+    GmmComponents g0 = GmmOracle.components(form, k, d, r, 2.0);
+    double[] mu = g0.means().clone();
+    for (int i = 0; i < mu.length; i++) mu[i] += 1000;
+    GmmComponents g = new GmmComponents(form, k, d, mu, g0.precisionCholesky(), g0.logNorm());
+    try (DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), w)) {
+      GmmStepResult res = new GmmStepResult(form, k, d);
+      be.gmmStep(dm, g, res);
+      GmmOracle.check(x, w, n, g, res, 2e-4);
+      int from = n / 3, count = Math.min(500, n - from);
+      double[] lp = new double[count * k];
+      be.gmmLogDensities(dm, from, count, g, lp);
+      for (int i = 0; i < count; i++) {
+        for (int c = 0; c < k; c++) {
+          double want = GmmOracle.logDensity(x, from + i, g, c);
+          assertEquals(want, lp[i * k + c], 1e-4 * Math.max(1, Math.abs(want)), "row " + (from + i) + " component " + c);
+        }
+      }
+    }
+  }
 }

@@ -9,10 +9,13 @@ import io.segmenta.kernels.BackendInfo;
 import io.segmenta.kernels.BackendKind;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GmmComponents;
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import io.segmenta.kernels.gpu.ChunkPlan;
+import io.segmenta.kernels.gpu.GmmLayout;
 import io.segmenta.kernels.gpu.Staging;
 import io.segmenta.kernels.gpu.StepLayout;
 import java.util.Objects;
@@ -34,6 +37,9 @@ public final class CudaBackend implements ComputeBackend {
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
   private final PairwiseLauncher pairwise;
+  private final GmmRespLauncher gmmResp;
+  private final GmmMomentsLauncher gmmMoments;
+  private final GmmLogDensLauncher gmmLogDens;
   private final BackendInfo info;
   private boolean closed;
 
@@ -45,6 +51,9 @@ public final class CudaBackend implements ComputeBackend {
       partials = new PartialsLauncher(ctx);
       reduce = new ReduceLauncher(ctx);
       pairwise = new PairwiseLauncher(ctx);
+      gmmResp = new GmmRespLauncher(ctx);
+      gmmMoments = new GmmMomentsLauncher(ctx);
+      gmmLogDens = new GmmLogDensLauncher(ctx);
     } catch (RuntimeException e) {
       ctx.close();
       throw e;
@@ -183,6 +192,84 @@ public final class CudaBackend implements ComputeBackend {
     } catch (CudaException e) {
       throw new GpuKernelException("CUDA pairwise distances on " + ctx.name + " failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public synchronized void gmmStep(DeviceMatrix xm, GmmComponents g, GmmStepResult result) {
+    CudaMatrix x = own(xm);
+    int d = x.cols();
+    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
+    GmmLayout layout = new GmmLayout(g);
+    int chunkRows = Math.min(x.chunkRows(), GmmLayout.MAX_CHUNK_ROWS);
+    int maxParts = PARTS_PER_SM * ctx.multiprocessors;
+    int totalParts = 0;
+    for (long s = 0; s < x.n(); s += chunkRows) totalParts += GmmLayout.partsFor((int) Math.min(chunkRows, x.n() - s), maxParts);
+    boolean streamed = x.streamed();
+    try (GmmBuffers gb = new GmmBuffers(g, layout, x.mean());
+         DeviceBuffer resp = new DeviceBuffer((long) g.k() * chunkRows * Float.BYTES);
+         DeviceBuffer rowll = new DeviceBuffer((long) chunkRows * Double.BYTES);
+         DeviceBuffer part = new DeviceBuffer((long) totalParts * layout.stride * Double.BYTES);
+         PinnedBuffer host = streamed ? new PinnedBuffer((long) chunkRows * d * Float.BYTES) : null;
+         DeviceBuffer chunk = streamed ? new DeviceBuffer((long) chunkRows * d * Float.BYTES) : null;
+         DeviceBuffer red = new DeviceBuffer((long) layout.stride * Double.BYTES)) {
+      int partBase = 0;
+      for (long s = 0; s < x.n(); s += chunkRows) {
+        int rows = (int) Math.min(chunkRows, x.n() - s);
+        int n = x.n(), start = (int) s;
+        jcuda.driver.CUdeviceptr data;
+        if (streamed) {
+          x.stageChunk(s, rows, host);
+          cuMemcpyHtoD(chunk.ptr(), host.ptr(), (long) rows * d * Float.BYTES);
+          data = chunk.ptr();
+          n = rows;
+          start = 0;
+        } else {
+          data = x.data().ptr();
+        }
+        int parts = GmmLayout.partsFor(rows, maxParts);
+        gmmResp.launch(data, n, start, rows, d, x, (int) s, gb, resp, rowll);
+        gmmMoments.launch(data, n, start, rows, d, gb, resp, GmmLayout.rowsPerPart(rows, parts), parts, rowll, x, (int) s, part,
+            layout.stride, partBase);
+        partBase += parts;
+      }
+      reduce.launch(part, totalParts, layout.stride, red);
+      double[] reduced = new double[layout.stride];
+      cuMemcpyDtoH(Pointer.to(reduced), red.ptr(), (long) layout.stride * Double.BYTES);
+      layout.unpack(reduced, x.mean(), result);
+    } catch (CudaException e) {
+      throw new GpuKernelException("CUDA GMM EM pass on " + ctx.name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void gmmLogDensities(DeviceMatrix xm, long from, int count, GmmComponents g, double[] out) {
+    CudaMatrix x = own(xm);
+    int d = x.cols();
+    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
+    if (from < 0 || count < 0 || from + count > x.rows()) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + x.rows());
+    }
+    if (out.length < (long) count * g.k()) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * g.k());
+    if (count == 0) return;
+    int k = g.k();
+    float[] res = new float[Math.multiplyExact(count, k)];
+    try (GmmBuffers gb = new GmmBuffers(g, new GmmLayout(g), x.mean());
+         DeviceBuffer dev = new DeviceBuffer((long) count * k * Float.BYTES)) {
+      if (x.streamed()) {
+        try (PinnedBuffer host = new PinnedBuffer((long) count * d * Float.BYTES);
+             DeviceBuffer slice = new DeviceBuffer((long) count * d * Float.BYTES)) {
+          x.stageChunk(from, count, host);
+          cuMemcpyHtoD(slice.ptr(), host.ptr(), (long) count * d * Float.BYTES);
+          gmmLogDens.launch(slice.ptr(), count, 0, count, d, gb, dev);
+        }
+      } else {
+        gmmLogDens.launch(x.data().ptr(), x.n(), (int) from, count, d, gb, dev);
+      }
+      cuMemcpyDtoH(Pointer.to(res), dev.ptr(), (long) count * k * Float.BYTES);
+    } catch (CudaException e) {
+      throw new GpuKernelException("CUDA GMM densities on " + ctx.name + " failed: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < res.length; i++) out[i] = res[i];
   }
 
   @Override

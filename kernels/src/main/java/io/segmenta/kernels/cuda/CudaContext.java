@@ -24,16 +24,17 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
 /**
- * One CUDA device's primary context and the Segmenta module loaded into it. Every JCuda call is
+ * One CUDA device's primary context and the Segmenta modules loaded into it. Every JCuda call is
  * checked (JCuda throws {@code CudaException} on any error code once exceptions are enabled).
- * Closing it unloads the module and releases the context.
+ * Closing it unloads the modules and releases the context.
  */
 final class CudaContext implements AutoCloseable {
-  static final String FATBIN = "/io/segmenta/kernels/cuda/kmeans.fatbin";
+  /** The modules, one fatbin each: K-Means and pairwise distances, Gaussian mixtures. */
+  static final String[] MODULES = {"kmeans", "gmm"};
 
   final CUdevice device = new CUdevice();
   final CUcontext context = new CUcontext();
-  final CUmodule module = new CUmodule();
+  private final java.util.Map<String, CUmodule> modules = new java.util.LinkedHashMap<>();
   final String name;
   final int multiprocessors;
   final int maxThreadsPerBlock;
@@ -56,8 +57,7 @@ final class CudaContext implements AutoCloseable {
     long[] mem = new long[1];
     cuDeviceTotalMem(mem, device);
     totalMemory = mem[0];
-    byte[] image = fatbin();
-    java.util.List<Fatbin.Entry> entries = Fatbin.parse(image);
+    java.util.List<Fatbin.Entry> entries = Fatbin.parse(fatbin("kmeans"));
     if (!Fatbin.runsOn(entries, computeMajor, computeMinor)) {
       throw new io.segmenta.kernels.BackendUnavailableException("CUDA device " + name + " has compute capability " + computeMajor + "."
           + computeMinor + "; the kernels are built for " + entries + " (Ampere, sm_80, or newer)");
@@ -65,7 +65,17 @@ final class CudaContext implements AutoCloseable {
     cuDevicePrimaryCtxRetain(context, device);
     makeCurrent();
     // Loaded through the driver: nvcc 13's PTX is newer than JCuda's own PTX compiler accepts.
-    cuModuleLoadFatBinary(module, image);
+    try {
+      for (String m : MODULES) {
+        CUmodule module = new CUmodule();
+        cuModuleLoadFatBinary(module, fatbin(m));
+        modules.put(m, module);
+      }
+    } catch (RuntimeException e) {
+      for (CUmodule module : modules.values()) cuModuleUnload(module);
+      cuDevicePrimaryCtxRelease(device);
+      throw e;
+    }
   }
 
   /** Initialises the driver; throws {@link LinkageError} when libcuda is missing. */
@@ -86,9 +96,14 @@ final class CudaContext implements AutoCloseable {
     cuCtxSetCurrent(context);
   }
 
+  /** A kernel of the K-Means module. */
   CUfunction function(String kernel) {
+    return function("kmeans", kernel);
+  }
+
+  CUfunction function(String module, String kernel) {
     CUfunction f = new CUfunction();
-    cuModuleGetFunction(f, module, kernel);
+    cuModuleGetFunction(f, modules.get(module), kernel);
     return f;
   }
 
@@ -98,9 +113,11 @@ final class CudaContext implements AutoCloseable {
     return v[0];
   }
 
-  static byte[] fatbin() {
-    try (InputStream in = CudaContext.class.getResourceAsStream(FATBIN)) {
-      if (in == null) throw new IllegalStateException("CUDA kernels missing from the class path: " + FATBIN);
+  /** The committed fatbin of a module ({@code kmeans} or {@code gmm}). */
+  static byte[] fatbin(String module) {
+    String path = "/io/segmenta/kernels/cuda/" + module + ".fatbin";
+    try (InputStream in = CudaContext.class.getResourceAsStream(path)) {
+      if (in == null) throw new IllegalStateException("CUDA kernels missing from the class path: " + path);
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -112,7 +129,7 @@ final class CudaContext implements AutoCloseable {
     if (closed) return;
     closed = true;
     makeCurrent();
-    cuModuleUnload(module);
+    for (CUmodule module : modules.values()) cuModuleUnload(module);
     cuDevicePrimaryCtxRelease(device);
   }
 }

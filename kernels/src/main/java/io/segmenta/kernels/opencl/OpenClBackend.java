@@ -10,10 +10,13 @@ import io.segmenta.kernels.BackendInfo;
 import io.segmenta.kernels.BackendKind;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GmmComponents;
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import io.segmenta.kernels.gpu.ChunkPlan;
+import io.segmenta.kernels.gpu.GmmLayout;
 import io.segmenta.kernels.gpu.Staging;
 import io.segmenta.kernels.gpu.StepLayout;
 import java.util.Objects;
@@ -33,6 +36,9 @@ public final class OpenClBackend implements ComputeBackend {
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
   private final PairwiseLauncher pairwise;
+  private final GmmRespLauncher gmmResp;
+  private final GmmMomentsLauncher gmmMoments;
+  private final GmmLogDensLauncher gmmLogDens;
   private final BackendInfo info;
   private boolean closed;
 
@@ -44,6 +50,9 @@ public final class OpenClBackend implements ComputeBackend {
       partials = new PartialsLauncher(ctx);
       reduce = new ReduceLauncher(ctx);
       pairwise = new PairwiseLauncher(ctx);
+      gmmResp = new GmmRespLauncher(ctx);
+      gmmMoments = new GmmMomentsLauncher(ctx);
+      gmmLogDens = new GmmLogDensLauncher(ctx);
     } catch (RuntimeException e) {
       ctx.close();
       throw e;
@@ -164,6 +173,77 @@ public final class OpenClBackend implements ComputeBackend {
     } catch (CLException e) {
       throw new GpuKernelException("OpenCL pairwise distances on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public synchronized void gmmStep(DeviceMatrix xm, GmmComponents g, GmmStepResult result) {
+    OpenClMatrix x = own(xm);
+    int d = x.cols();
+    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
+    GmmLayout layout = new GmmLayout(g);
+    int chunkRows = Math.min(x.chunkRows(), GmmLayout.MAX_CHUNK_ROWS);
+    int maxParts = PARTS_PER_UNIT * ctx.computeUnits;
+    int totalParts = 0;
+    for (long s = 0; s < x.n(); s += chunkRows) totalParts += GmmLayout.partsFor((int) Math.min(chunkRows, x.n() - s), maxParts);
+    try (GmmBuffers gb = new GmmBuffers(ctx, g, layout, x.mean());
+         ClBuffer resp = new ClBuffer(ctx, (long) g.k() * chunkRows * Float.BYTES);
+         ClBuffer rowll = new ClBuffer(ctx, (long) chunkRows * Double.BYTES);
+         ClBuffer part = new ClBuffer(ctx, (long) totalParts * layout.stride * Double.BYTES);
+         ClBuffer chunkData = x.streamed() ? new ClBuffer(ctx, (long) chunkRows * d * Float.BYTES) : null;
+         ClBuffer red = new ClBuffer(ctx, (long) layout.stride * Double.BYTES)) {
+      int partBase = 0;
+      for (long s = 0; s < x.n(); s += chunkRows) {
+        int rows = (int) Math.min(chunkRows, x.n() - s);
+        ClBuffer data = x.data();
+        int n = x.n(), start = (int) s;
+        if (x.streamed()) {
+          x.stageChunk(s, rows, chunkData);
+          data = chunkData;
+          n = rows;
+          start = 0;
+        }
+        int parts = GmmLayout.partsFor(rows, maxParts);
+        gmmResp.launch(data, n, start, rows, d, x, (int) s, gb, resp, rowll);
+        gmmMoments.launch(data, n, start, rows, d, gb, resp, GmmLayout.rowsPerPart(rows, parts), parts, rowll, x, (int) s, part,
+            layout.stride, partBase);
+        partBase += parts;
+      }
+      reduce.launch(part, totalParts, layout.stride, red);
+      double[] reduced = new double[layout.stride];
+      clEnqueueReadBuffer(ctx.queue, red.mem(), CL_TRUE, 0, (long) layout.stride * Double.BYTES, Pointer.to(reduced), 0, null, null);
+      layout.unpack(reduced, x.mean(), result);
+    } catch (CLException e) {
+      throw new GpuKernelException("OpenCL GMM EM pass on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void gmmLogDensities(DeviceMatrix xm, long from, int count, GmmComponents g, double[] out) {
+    OpenClMatrix x = own(xm);
+    int d = x.cols();
+    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
+    if (from < 0 || count < 0 || from + count > x.rows()) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + x.rows());
+    }
+    if (out.length < (long) count * g.k()) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * g.k());
+    if (count == 0) return;
+    int k = g.k();
+    float[] res = new float[Math.multiplyExact(count, k)];
+    try (GmmBuffers gb = new GmmBuffers(ctx, g, new GmmLayout(g), x.mean());
+         ClBuffer dev = new ClBuffer(ctx, (long) count * k * Float.BYTES)) {
+      if (x.streamed()) {
+        try (ClBuffer slice = new ClBuffer(ctx, (long) count * d * Float.BYTES)) {
+          x.stageChunk(from, count, slice);
+          gmmLogDens.launch(slice, count, 0, count, d, gb, dev);
+        }
+      } else {
+        gmmLogDens.launch(x.data(), x.n(), (int) from, count, d, gb, dev);
+      }
+      clEnqueueReadBuffer(ctx.queue, dev.mem(), CL_TRUE, 0, (long) count * k * Float.BYTES, Pointer.to(res), 0, null, null);
+    } catch (CLException e) {
+      throw new GpuKernelException("OpenCL GMM densities on " + ctx.candidate.describe() + " failed: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < res.length; i++) out[i] = res[i];
   }
 
   @Override

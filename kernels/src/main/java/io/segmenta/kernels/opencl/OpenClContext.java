@@ -22,10 +22,11 @@ import org.jocl.cl_program;
 
 /**
  * One OpenCL device: its context, in-order queue and the Segmenta program built from
- * {@code kmeans.cl}. Every JOCL call is checked (exceptions enabled). Closing releases them all.
+ * {@code kmeans.cl} and {@code gmm.cl}. Every JOCL call is checked (exceptions enabled). Closing releases them all.
  */
 final class OpenClContext implements AutoCloseable {
-  static final String SOURCE = "/io/segmenta/kernels/opencl/kmeans.cl";
+  /** The program's sources, built together: K-Means and pairwise distances, Gaussian mixtures. */
+  static final String[] SOURCES = {"/io/segmenta/kernels/opencl/kmeans.cl", "/io/segmenta/kernels/opencl/gmm.cl"};
 
   /** A device found on the machine, with what the backend needs to know before opening it. */
   record Candidate(cl_platform_id platform, cl_device_id device, String name, String platformName, boolean gpu, boolean fp64) {
@@ -55,11 +56,11 @@ final class OpenClContext implements AutoCloseable {
     cl_program p = null;
     try {
       q = clCreateCommandQueueWithProperties(context, c.device(), null, null);
-      p = clCreateProgramWithSource(context, 1, new String[] {source()}, null, null);
+      p = clCreateProgramWithSource(context, SOURCES.length, sources(), null, null);
       try {
         clBuildProgram(p, 1, new cl_device_id[] {c.device()}, "-cl-std=CL1.2", null, null);
       } catch (CLException e) {
-        throw new IllegalStateException("building kmeans.cl for " + c.describe() + " failed: " + e.getMessage() + "\n" + buildLog(p, c.device()), e);
+        throw new IllegalStateException("building the OpenCL kernels (kmeans.cl, gmm.cl) for " + c.describe() + " failed: " + e.getMessage() + "\n" + buildLog(p, c.device()), e);
       }
     } catch (RuntimeException e) {
       if (p != null) clReleaseProgram(p);
@@ -114,13 +115,17 @@ final class OpenClContext implements AutoCloseable {
     return out;
   }
 
-  static String source() {
-    try (InputStream in = OpenClContext.class.getResourceAsStream(SOURCE)) {
-      if (in == null) throw new IllegalStateException("OpenCL kernels missing from the class path: " + SOURCE);
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  static String[] sources() {
+    String[] out = new String[SOURCES.length];
+    for (int i = 0; i < SOURCES.length; i++) {
+      try (InputStream in = OpenClContext.class.getResourceAsStream(SOURCES[i])) {
+        if (in == null) throw new IllegalStateException("OpenCL kernels missing from the class path: " + SOURCES[i]);
+        out[i] = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
+    return out;
   }
 
   private static String buildLog(cl_program p, cl_device_id d) {

@@ -11,15 +11,17 @@ import org.junit.jupiter.api.Test;
 class CudaResourcesTest {
 
   @Test
-  void committedFatbinHoldsSm80Sm90AndCompute80Ptx() {
-    List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin());
-    assertEquals("[compute_80, sm_80, sm_90]", e.stream().map(Fatbin.Entry::toString).sorted().toList().toString(), e.toString());
-    for (Fatbin.Entry x : e) assertTrue(x.payloadBytes() > 1000, "a real image: " + x);
+  void everyCommittedFatbinHoldsSm80Sm90AndCompute80Ptx() {
+    for (String m : CudaContext.MODULES) {
+      List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin(m));
+      assertEquals("[compute_80, sm_80, sm_90]", e.stream().map(Fatbin.Entry::toString).sorted().toList().toString(), m + ": " + e);
+      for (Fatbin.Entry x : e) assertTrue(x.payloadBytes() > 1000, m + ": a real image: " + x);
+    }
   }
 
   @Test
   void deviceCheckFollowsTheDriversRules() {
-    List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin());
+    List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin("kmeans"));
     assertTrue(Fatbin.runsOn(e, 8, 0), "A100: SASS");
     assertTrue(Fatbin.runsOn(e, 9, 0), "H100/H200: SASS");
     assertTrue(Fatbin.runsOn(e, 8, 9), "L4/L40: the compute_80 PTX, JIT-compiled");
@@ -30,7 +32,7 @@ class CudaResourcesTest {
   @Test
   void rejectsWhatIsNotAFatbin() {
     assertThrows(IllegalArgumentException.class, () -> Fatbin.parse(new byte[64]));
-    byte[] cut = java.util.Arrays.copyOf(CudaContext.fatbin(), 100);
+    byte[] cut = java.util.Arrays.copyOf(CudaContext.fatbin("kmeans"), 100);
     assertThrows(IllegalArgumentException.class, () -> Fatbin.parse(cut));
   }
 
