@@ -23,6 +23,10 @@ import io.segmenta.store.FeatureStore;
 import io.segmenta.store.Recommender;
 import io.segmenta.store.SegmentLookup;
 import java.nio.file.Path;
+import io.segmenta.mixture.GaussianMixture;
+import io.segmenta.mixture.GmmModel;
+import io.segmenta.mixture.GmmParams;
+import io.segmenta.mixture.GmmResult;
 import java.util.Objects;
 
 /**
@@ -175,6 +179,56 @@ public final class Segmenta implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running K-Means again on the CPU (cpuFallback)");
       return KMeans.fit(cpuBackend(), data, params, control);
     }
+  }
+
+  /** Fits a Gaussian mixture (EM on the active backend, scikit-learn's algorithm and defaults). */
+  public GmmResult gmm(Dataset data, GmmParams params) {
+    return gmm(data, params, RunControl.none());
+  }
+
+  /** Fits a Gaussian mixture, checking cancellation of {@code control}. */
+  public GmmResult gmm(Dataset data, GmmParams params, RunControl control) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(control, "control");
+    try {
+      return GaussianMixture.fit(backend, data, params, control);
+    } catch (GpuKernelException e) {
+      if (!options.cpuFallback() || backend.info().kind() == BackendKind.CPU) throw e;
+      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running the mixture fit again on the CPU (cpuFallback)");
+      return GaussianMixture.fit(cpuBackend(), data, params, control);
+    }
+  }
+
+  /** The most probable component (0-based) of each row, after the model's scaling. */
+  public int[] predict(GmmModel model, Dataset data) {
+    int[] out = new int[Math.toIntExact(data.rows())];
+    int k = model.k();
+    GaussianMixture.posterior(backend, model, model.scaling().apply(data), (from, count, lr, ll) -> {
+      for (int i = 0; i < count; i++) {
+        int arg = 0;
+        for (int c = 1; c < k; c++) if (lr[i * k + c] > lr[i * k + arg]) arg = c;
+        out[from + i] = arg;
+      }
+    });
+    return out;
+  }
+
+  /** Each row's probability of belonging to each component ({@code [n][k]}, rows sum to 1). */
+  public double[][] predictProba(GmmModel model, Dataset data) {
+    double[][] out = new double[Math.toIntExact(data.rows())][model.k()];
+    int k = model.k();
+    GaussianMixture.posterior(backend, model, model.scaling().apply(data), (from, count, lr, ll) -> {
+      for (int i = 0; i < count; i++) for (int c = 0; c < k; c++) out[from + i][c] = Math.exp(lr[i * k + c]);
+    });
+    return out;
+  }
+
+  /** Each row's log-likelihood under the model, in the scaled space (scikit-learn's {@code score_samples}). */
+  public double[] scoreSamples(GmmModel model, Dataset data) {
+    double[] out = new double[Math.toIntExact(data.rows())];
+    GaussianMixture.posterior(backend, model, model.scaling().apply(data), (from, count, lr, ll) -> System.arraycopy(ll, 0, out, from, count));
+    return out;
   }
 
   private synchronized ComputeBackend cpuBackend() {

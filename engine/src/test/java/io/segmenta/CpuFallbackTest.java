@@ -11,7 +11,11 @@ import io.segmenta.kernels.BackendOptions;
 import io.segmenta.kernels.Backends;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
+import io.segmenta.kernels.GmmComponents;
+import io.segmenta.kernels.GmmStepResult;
 import io.segmenta.kernels.GpuKernelException;
+import io.segmenta.mixture.GmmParams;
+import io.segmenta.mixture.GmmResult;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import io.segmenta.kmeans.KMeansParams;
@@ -39,6 +43,13 @@ class CpuFallbackTest {
     }
     @Override public void pairwiseSquaredDistances(DeviceMatrix x, long from, int count, double[] c, int m, float[] out) {
       inner.pairwiseSquaredDistances(x, from, count, c, m, out);
+    }
+    @Override public void gmmStep(DeviceMatrix x, GmmComponents g, GmmStepResult out) {
+      if (steps.incrementAndGet() == 3) throw new GpuKernelException("OpenCL kernel gmm_moments failed: CL_OUT_OF_RESOURCES", null);
+      inner.gmmStep(x, g, out);
+    }
+    @Override public void gmmLogDensities(DeviceMatrix x, long from, int count, GmmComponents g, double[] out) {
+      inner.gmmLogDensities(x, from, count, g, out);
     }
     @Override public void close() { inner.close(); }
   }
@@ -69,6 +80,26 @@ class CpuFallbackTest {
       assertEquals(BackendKind.CPU, r.backend().kind(), "the result says where it was computed");
       assertArrayEquals(onCpu.labels(), r.labels());
       assertEquals(onCpu.model().inertia(), r.model().inertia());
+    }
+  }
+
+  @Test
+  void aMixtureFitFallsBackTooAndGivesTheCpuAnswer() {
+    GmmParams p = GmmParams.builder(3).seed(1).build();
+    GmmResult onCpu;
+    try (Segmenta cpu = Segmenta.open(new EngineOptions(BackendChoice.CPU, 1))) {
+      onCpu = cpu.gmm(data(), p);
+    }
+    try (Segmenta engine = new Segmenta(new FailingDevice(), EngineOptions.DEFAULTS)) {
+      // K-Means initialisation takes the first steps; the EM's own pass fails later on.
+      GpuKernelException e = assertThrows(GpuKernelException.class, () -> engine.gmm(data(), p));
+      assertTrue(e.getMessage().contains("kmeans_partials") || e.getMessage().contains("gmm_moments"), e.getMessage());
+    }
+    try (Segmenta engine = new Segmenta(new FailingDevice(), EngineOptions.DEFAULTS.withCpuFallback(true))) {
+      GmmResult r = engine.gmm(data(), p);
+      assertEquals(BackendKind.CPU, r.backend().kind());
+      assertArrayEquals(onCpu.labels(), r.labels());
+      assertEquals(onCpu.model().lowerBound(), r.model().lowerBound());
     }
   }
 }
