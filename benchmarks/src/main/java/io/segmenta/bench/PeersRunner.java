@@ -39,7 +39,11 @@ public final class PeersRunner {
   private PeersRunner() {}
 
   record Config(int n, int d, int k, int iters, int[] threads, long seed, int repeats, Path out, Path work, List<String> backends,
-                List<String> peers, boolean silhouette) {}
+                List<String> peers, List<String> cases) {
+    boolean has(String name) { return cases.contains(name); }
+  }
+
+  static final List<String> ALL_CASES = List.of("kmeans", "silhouette", "ward", "dbscan", "gmm");
 
   static final List<String> ALL_PEERS = List.of("sklearn", "scipy", "elki", "elki-hamerly", "smile", "commons-math");
 
@@ -79,14 +83,14 @@ public final class PeersRunner {
     // By default the CPU, plus CUDA where a device is usable: the same command adds the GPU rows on a GPU machine.
     List<String> backends = cudaUsable() ? List.of("cpu", "cuda") : List.of("cpu");
     List<String> peers = ALL_PEERS;
-    boolean silhouette = true;
+    List<String> cases = ALL_CASES;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help") || a.equals("-h")) {
         System.out.println("""
             usage: peers [--n 1000000] [--d 16] [--k 32] [--iters 20] [--threads 1,2] [--seed 7] [--repeats 3]
                          [--backends cpu[,cuda,opencl]  (default: cpu, and cuda where a CUDA device is usable)] [--peers sklearn,scipy,elki,elki-hamerly,smile,commons-math|none]
-                         [--silhouette true|false] [--out benchmarks/results/peers-latest.md] [--work benchmarks/work]
+                         [--cases kmeans,silhouette,ward,dbscan,gmm] [--out benchmarks/results/peers-latest.md] [--work benchmarks/work]
             With a GPU backend, a PyTorch baseline runs on the same GPU where python3 has torch with CUDA.
             Gaussian blobs (std 1, centres in [-10, 10]^d), the same k initial centroids (distinct rows chosen by the
             seed) for every contender, --iters Lloyd iterations with tol 0. Prints a Markdown table and writes it to --out.""");
@@ -106,7 +110,9 @@ public final class PeersRunner {
           case "--out" -> out = Path.of(v);
           case "--work" -> work = Path.of(v);
           case "--backends" -> backends = Arrays.stream(v.split(",")).map(String::strip).toList();
-          case "--silhouette" -> silhouette = Boolean.parseBoolean(v);
+          case "--cases" -> cases = Arrays.stream(v.split(",")).map(String::strip).toList();
+          // The older switch: false keeps only the K-Means case.
+          case "--silhouette" -> cases = Boolean.parseBoolean(v) ? ALL_CASES : List.of("kmeans");
           case "--peers" -> peers = v.isBlank() || v.equals("none") ? List.of() : Arrays.stream(v.split(",")).map(String::strip).toList();
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
@@ -118,11 +124,13 @@ public final class PeersRunner {
       throw new IllegalArgumentException("need n, d, k, iters, repeats >= 1, k <= n and at least one thread count");
     }
     for (String b : backends) BackendChoice.parse(b);
+    for (String x : cases) if (!ALL_CASES.contains(x)) throw new IllegalArgumentException("--cases: unknown case '" + x + "'; known: " + ALL_CASES);
     for (String p : peers) if (!ALL_PEERS.contains(p)) throw new IllegalArgumentException("--peers: unknown peer '" + p + "'; known: " + ALL_PEERS);
-    return new Config(n, d, k, iters, threads, seed, repeats, out, work, backends, peers, silhouette);
+    return new Config(n, d, k, iters, threads, seed, repeats, out, work, backends, peers, cases);
   }
 
-  static void run(Config c) throws Exception {
+  /** The K-Means case: every contender, same data and initial centroids. */
+  static String kmeansCase(Config c, Python py) throws Exception {
     long t0 = System.nanoTime();
     Blobs blobs = Blobs.generate(c.n(), c.d(), c.k(), 1.0, 10.0, c.seed());
     double genSeconds = (System.nanoTime() - t0) / 1e9;
@@ -161,7 +169,6 @@ public final class PeersRunner {
       }
     }
 
-    Python py = Python.find();
     boolean gpu = c.backends().stream().anyMatch(b -> b.equals("cuda") || b.equals("opencl"));
     Python torch = gpu ? Python.find("import torch; assert torch.cuda.is_available()") : null;
     String sklearnVersion = null;
@@ -224,10 +231,16 @@ public final class PeersRunner {
     }
 
     String table = markdown(c, rows, notes, device, sklearnVersion, genSeconds, warmupSeconds, String.join(" ", commandLine(c)));
-    if (c.silhouette()) table += silhouetteCase(c, py);
-    if (c.silhouette()) table += wardCase(c, py);
-    if (c.silhouette()) table += dbscanCase(c, py);
-    table += PENDING;
+    return table;
+  }
+
+  static void run(Config c) throws Exception {
+    Python py = Python.find();
+    String table = c.has("kmeans") ? kmeansCase(c, py) : header(c);
+    if (c.has("silhouette")) table += silhouetteCase(c, py);
+    if (c.has("ward")) table += wardCase(c, py);
+    if (c.has("dbscan")) table += dbscanCase(c, py);
+    if (c.has("gmm")) table += gmmCase(c, py);
     System.out.println(table);
     Path parent = c.out().toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -235,15 +248,62 @@ public final class PeersRunner {
     System.err.println("peers: written to " + c.out());
   }
 
-  /** The issue's cases whose algorithm has not landed yet: listed, not hidden. */
-  static final String PENDING = """
-
-      ### Cases pending (their algorithms have not landed yet)
-
-      | case | status |
-      |---|---|
-      | GMM, full covariances, n = 200,000, d = 8, k = 8 | pending: GMM is not implemented yet |
-      """;
+  /**
+   * GMM with full covariances, n = 200,000, d = 8, k = 8: the engine against scikit-learn, from the
+   * same starting parameters (weights 1/k, the runner's initial means, identity covariances), 20 EM
+   * iterations with tol 0; the lower bounds are compared.
+   */
+  static String gmmCase(Config c, Python py) throws Exception {
+    int n = 200_000, d = 8, k = 8, iters = 20;
+    Blobs b = Blobs.generate(n, d, k, 1.5, 6.0, c.seed() + 3);
+    Dataset data = Dataset.ofRowMajor(b.values(), n, d);
+    double[][] means = initialCentroids(b.values(), n, d, k, c.seed() + 3);
+    double[][][] cov = new double[k][d][d];
+    for (int q = 0; q < k; q++) for (int j = 0; j < d; j++) cov[q][j][j] = 1;
+    double[] w = new double[k];
+    Arrays.fill(w, 1.0 / k);
+    io.segmenta.mixture.GmmParams p = io.segmenta.mixture.GmmParams.builder(k).init(new io.segmenta.mixture.GmmInit(w, means, cov))
+        .tol(0).maxIter(iters).build();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n### GMM, full covariances, n = 200,000, d = 8, k = 8 (%d EM "
+        + "iterations, tol 0, same starting parameters)%n%n| contender | threads | s/iter (fit) | s/iter (EM only) | lower bound | "
+        + "rel. diff vs Segmenta | Segmenta speed-up |%n|---|---:|---:|---:|---:|---:|---:|%n", iters));
+    double[] engineFit = new double[c.threads().length];
+    double engineBound = Double.NaN;
+    for (int ti = 0; ti < c.threads().length; ti++) {
+      int t = c.threads()[ti];
+      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.CPU, t))) {
+        engine.gmm(data, p); // JIT warm-up
+        double[] wall = new double[c.repeats()], em = new double[c.repeats()];
+        io.segmenta.mixture.GmmResult r = null;
+        for (int q = 0; q < c.repeats(); q++) {
+          long s0 = System.nanoTime();
+          r = engine.gmm(data, p);
+          wall[q] = (System.nanoTime() - s0) / 1e9;
+          em[q] = r.secondsPerIteration();
+        }
+        engineFit[ti] = median(wall) / iters;
+        engineBound = r.model().lowerBound();
+        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, float64 EM pass) | %d | %.4f | %.4f | %.10f | - | - |%n", engine.backend().name(),
+            t, engineFit[ti], median(em), engineBound));
+      }
+    }
+    if (py == null) return sb.append("\nscikit-learn: not run (no python3 with scikit-learn)\n").toString();
+    Files.createDirectories(c.work());
+    Path df = c.work().resolve("gmm-blobs.f32");
+    Path mf = c.work().resolve("gmm-means.f64");
+    writeFloats(df, b.values());
+    writeDoubles(mf, means);
+    for (int ti = 0; ti < c.threads().length; ti++) {
+      int t = c.threads()[ti];
+      String json = py.run(c.work(), t, "benchmarks/python/sklearn_gmm.py", "--data", df.toString(), "--means", mf.toString(),
+          "--n", "" + n, "--d", "" + d, "--k", "" + k, "--iters", "" + iters, "--threads", "" + t, "--repeats", "" + c.repeats());
+      double perIter = Json.number(json, "fit_seconds_median") / Json.number(json, "n_iter");
+      double lb = Json.number(json, "lower_bound");
+      sb.append(String.format(Locale.ROOT, "| scikit-learn %s (GaussianMixture, float64) | %d | %.4f | - | %.10f | %.1e | %.2fx |%n",
+          Json.string(json, "sklearn_version"), t, perIter, lb, Math.abs(lb - engineBound) / Math.abs(engineBound), perIter / engineFit[ti]));
+    }
+    return sb.toString();
+  }
 
   /** Exact silhouette, n = 20,000, d = 16, on planted blob labels: the engine against scikit-learn. */
   static String silhouetteCase(Config c, Python py) throws Exception {
@@ -347,7 +407,14 @@ public final class PeersRunner {
     return new String[] {"benchmarks/run-peers.sh", "--n", "" + c.n(), "--d", "" + c.d(), "--k", "" + c.k(), "--iters", "" + c.iters(),
         "--threads", Arrays.stream(c.threads()).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElse(""),
         "--seed", "" + c.seed(), "--repeats", "" + c.repeats(), "--backends", String.join(",", c.backends()),
-        "--peers", c.peers().isEmpty() ? "none" : String.join(",", c.peers()), "--silhouette", "" + c.silhouette()};
+        "--peers", c.peers().isEmpty() ? "none" : String.join(",", c.peers()), "--cases", String.join(",", c.cases())};
+  }
+
+  /** Machine, JVM, date and command, for a run without the K-Means case (whose table carries them otherwise). */
+  static String header(Config c) {
+    return "### Peer comparison\n\n- date: " + LocalDate.now() + "\n- machine: " + Machine.cpu() + ", "
+        + Runtime.getRuntime().availableProcessors() + " cores\n- JVM: " + System.getProperty("java.vm.name") + " " + Runtime.version()
+        + "\n- command: `" + String.join(" ", commandLine(c)) + "`\n";
   }
 
   static String markdown(Config c, List<Row> rows, List<String> notes, String device, String sklearnVersion,

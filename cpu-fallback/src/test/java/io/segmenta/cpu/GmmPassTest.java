@@ -93,6 +93,13 @@ class GmmPassTest {
     assertArrayEquals(one.squares, two.squares);
   }
 
+  /** The vector path's exponential against Math.exp over its whole domain (x <= 0). */
+  @Test
+  void vectorExpIsWithinAFewUlpsOfMathExp() {
+    assumeTrue(CpuBackendProvider.vectorFallbackReason() == null, "Vector API not available in this JVM");
+    VectorExpCheck.run();
+  }
+
   private static float[] data(SplittableRandom r, int n, int d, double offset) {
     float[] x = new float[n * d];
     for (int i = 0; i < x.length; i++) x[i] = (float) (offset + (i % d) + r.nextGaussian() * 1.5);
