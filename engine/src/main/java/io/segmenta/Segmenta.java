@@ -181,6 +181,43 @@ public final class Segmenta implements AutoCloseable {
     }
   }
 
+  /**
+   * Hierarchical clustering past the exact mode's row limit: K-Means micro-clusters (random
+   * seeding, 20 Lloyd iterations: they summarise, they need not converge), then the hierarchy over
+   * their row-weighted centroids; see {@link io.segmenta.hierarchy.Hierarchical.TwoStage}.
+   *
+   * @param microClusters between 2 and 10,000; 1,000 to 10,000 keeps the detail that matters
+   */
+  public io.segmenta.hierarchy.Hierarchical.TwoStage hierarchicalTwoStage(Dataset data, io.segmenta.hierarchy.Linkage method,
+                                                                          int microClusters, long seed) {
+    if (microClusters < io.segmenta.hierarchy.Hierarchical.MIN_MICRO || microClusters > io.segmenta.hierarchy.Hierarchical.MAX_MICRO) {
+      throw new InvalidInputException("micro-clusters must be in " + io.segmenta.hierarchy.Hierarchical.MIN_MICRO + ".."
+          + io.segmenta.hierarchy.Hierarchical.MAX_MICRO + ", got " + microClusters);
+    }
+    int m = (int) Math.min(microClusters, data.distinctRows(microClusters));
+    KMeansResult km = kmeans(data, KMeansParams.builder(m).init(io.segmenta.kmeans.Init.RANDOM).nInit(1).maxIter(20).seed(seed).build());
+    double[] w = new double[m];
+    float[] dw = data.weights();
+    int[] labels = km.labels();
+    for (int i = 0; i < labels.length; i++) w[labels[i]] += dw == null ? 1 : dw[i];
+    // Micro-clusters left without weight take no part (their Ward cost would be 0 / 0).
+    int[] remap = new int[m];
+    int live = 0;
+    for (int c = 0; c < m; c++) remap[c] = w[c] > 0 ? live++ : -1;
+    double[][] cent = new double[live][];
+    double[] lw = new double[live];
+    double[][] all = km.model().centroids();
+    for (int c = 0; c < m; c++) {
+      if (remap[c] < 0) continue;
+      cent[remap[c]] = all[c];
+      lw[remap[c]] = w[c];
+    }
+    int[] micro = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) micro[i] = remap[labels[i]];
+    return new io.segmenta.hierarchy.Hierarchical.TwoStage(micro, cent, lw,
+        io.segmenta.hierarchy.Hierarchical.linkageWeighted(cent, lw, method));
+  }
+
   /** Fits a Gaussian mixture (EM on the active backend, scikit-learn's algorithm and defaults). */
   public GmmResult gmm(Dataset data, GmmParams params) {
     return gmm(data, params, RunControl.none());

@@ -65,7 +65,11 @@ final class KMeansCommand implements Callable<Integer> {
 
   @Mixin Params params;
 
+  @Mixin ScalingArgs scaling;
+
   @Mixin RunArgs run;
+
+  @Mixin InsightArgs insight;
 
   static final class Params {
     @Option(names = "--k", required = true, paramLabel = "K",
@@ -91,46 +95,6 @@ final class KMeansCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--log1p", split = ",", paramLabel = "COL",
-        description = "Columns to log-transform (log1p) before scaling, for skewed features such as spend; values must exceed -1.")
-    List<String> log1p;
-
-    @Option(names = "--auto-log1p", paramLabel = "SKEW",
-        description = "Also log-transform every column whose skewness exceeds SKEW (1.0 is a usual choice) and whose values exceed -1.")
-    Double autoLog1p;
-
-    @Option(names = "--scale", paramLabel = "METHOD", defaultValue = "none",
-        description = "Column scaling before clustering: none, standard, minmax or robust (default: ${DEFAULT-VALUE}).")
-    String scale;
-  }
-
-  static final class RunArgs {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing; existing outputs are replaced).")
-    Path out;
-
-    @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto",
-        description = "auto, cpu, scalar, cuda or opencl (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "CPU threads (default: 0 = one per core).")
-    int threads;
-
-    @Option(names = "--names", split = ",", paramLabel = "SEG=NAME",
-        description = "Segment names that replace the derived ones, e.g. 0=VIP,3=Dormant.")
-    java.util.Map<Integer, String> names;
-
-    @Option(names = "--risk-multiple", defaultValue = "2.0", paramLabel = "M",
-        description = "Early warning: a customer is at risk when their recency exceeds M times their typical gap between purchases "
-            + "(default: ${DEFAULT-VALUE}).")
-    double riskMultiple;
-
-    @Option(names = "--cpu-fallback", description = "If a GPU kernel fails mid-run (out of memory, a failed launch), run again on the CPU "
-        + "instead of failing.")
-    boolean cpuFallback;
-
-    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-        description = "Progress bars on stderr: auto (when stderr is a terminal), always or never (default: ${DEFAULT-VALUE}).")
-    String progress;
   }
 
   @Override
@@ -182,26 +146,12 @@ final class KMeansCommand implements Callable<Integer> {
 
   /** The k values to fit: one, or a range for the elbow. */
   private int[] kRange() {
-    String v = params.k.strip().toLowerCase(java.util.Locale.ROOT);
-    try {
-      if (v.equals("auto")) return new int[] {2, 10};
-      if (v.startsWith("auto:")) {
-        String[] r = v.substring(5).split("-");
-        int lo = Integer.parseInt(r[0].strip()), hi = Integer.parseInt(r[1].strip());
-        if (lo < 1 || hi <= lo) throw new ParameterException(spec.commandLine(), "--k auto:MIN-MAX needs 1 <= MIN < MAX, got " + params.k);
-        return new int[] {lo, hi};
-      }
-      int k = Integer.parseInt(v);
-      return new int[] {k, k};
-    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-      throw new ParameterException(spec.commandLine(), "--k: expected a number, auto or auto:MIN-MAX, got '" + params.k + "'");
-    }
+    return KArgs.range(spec, params.k);
   }
 
   private KMeansParams paramsFor(int k, Dataset data) {
     KMeansParams.Builder b = KMeansParams.builder(k).nInit(params.nInit).maxIter(params.maxIter).tol(params.tol)
-        .seed(params.seed).scale(ScaleMethod.parse(params.scale))
-        .log1p(new Log1p(params.log1p == null ? List.of() : params.log1p, params.autoLog1p == null ? Double.NaN : params.autoLog1p));
+        .seed(params.seed).scale(scaling.method()).log1p(scaling.log1p());
     Init init = initMethod(params.init);
     if (init == Init.GIVEN) b.initialCentroids(readCentroids(Path.of(params.init), k, data.cols()));
     else b.init(init);
@@ -254,7 +204,7 @@ final class KMeansCommand implements Callable<Integer> {
       RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds,
           iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1], curve);
       java.util.List<io.segmenta.insights.SegmentProfile> profiles = io.segmenta.insights.Profiles.of(data, result.labels(), kp.k(),
-          run.names == null ? java.util.Map.of() : run.names, kp.seed());
+          insight.names == null ? java.util.Map.of() : insight.names, kp.seed());
       String md = io.segmenta.insights.ProfileReport.markdown(profiles, data.columns());
       if (transactions != null && TransactionLayout.preset(preset).product() != null) {
         long[] sizes = new long[kp.k()];
@@ -285,7 +235,7 @@ final class KMeansCommand implements Callable<Integer> {
         }
         double[] riskShare = null;
         if (EarlyWarning.applies(data.columns())) {
-          EarlyWarning.Result risk = EarlyWarning.of(data, result.labels(), profiles, run.riskMultiple);
+          EarlyWarning.Result risk = EarlyWarning.of(data, result.labels(), profiles, insight.riskMultiple);
           riskShare = risk.shareBySegment();
           EarlyWarning.Result rr = risk;
           io.segmenta.cli.RunOutputs.atomically(run.out.resolve("at-risk.csv"), w -> w.write(EarlyWarning.csv(rr, profiles)));

@@ -91,6 +91,56 @@ final class RunOutputs {
     atomically(dir.resolve("summary.json"), w -> w.write(j.toString()));
   }
 
+  /** Creates the output directory and removes an older summary (it would vouch for files about to be replaced). */
+  static void prepare(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.deleteIfExists(dir.resolve("summary.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The fields every algorithm's summary starts with. */
+  static Json summary(String algorithm, Dataset data, BackendInfo backend, Path input, double seconds, double readSeconds) {
+    Json j = new Json();
+    j.field("algorithm", algorithm);
+    j.field("n", data.rows());
+    j.field("d", data.cols());
+    j.strings("columns", data.columns());
+    j.field("weighted", data.weights() != null);
+    if (backend != null) {
+      j.field("backend", backend.name());
+      j.field("device", backend.device());
+      j.field("threads", backend.threads());
+    }
+    j.field("seconds", seconds);
+    j.field("read_seconds", readSeconds);
+    j.field("input", input.toString());
+    return j;
+  }
+
+  /** Writes the summary last, so that a directory with a summary holds a complete run. */
+  static void finish(Path dir, Json j) {
+    j.field("created", Instant.now().toString());
+    j.field("java", Runtime.version().toString());
+    atomically(dir.resolve("summary.json"), w -> w.write(j.toString()));
+  }
+
+  /** {@code id,segment[,extra]} for every row. */
+  static void writeLabels(Path file, Dataset data, int[] labels, String extraHeader, java.util.function.IntFunction<String> extra) {
+    atomically(file, w -> {
+      w.write(extraHeader == null ? "id,segment\n" : "id,segment," + extraHeader + "\n");
+      StringBuilder sb = new StringBuilder(64);
+      for (int i = 0; i < labels.length; i++) {
+        sb.setLength(0);
+        sb.append(csvField(data.id(i))).append(',').append(labels[i]);
+        if (extra != null) sb.append(',').append(extra.apply(i));
+        w.append(sb.append('\n'));
+      }
+    });
+  }
+
   /** {@code id,segment,distance}; distance is Euclidean, in the space the model clusters in. */
   static void writeAssignments(Path file, Dataset data, int[] labels, float[] squaredDistances) {
     atomically(file, w -> {

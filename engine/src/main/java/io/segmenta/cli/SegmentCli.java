@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "segment", mixinStandardHelpOptions = true, versionProvider = SegmentCli.Version.class,
     description = "Segments customers: K-Means on the CPU (Vector API) or, where present, a GPU.",
-    subcommands = {KMeansCommand.class, PredictCommand.class, IngestCommand.class, RfmCommand.class, GenerateCommand.class, LookupCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {KMeansCommand.class, GmmCommand.class, DbscanCommand.class, HierarchicalCommand.class, EvaluateCommand.class, ElbowCommand.class, PredictCommand.class, IngestCommand.class, RfmCommand.class, GenerateCommand.class, LookupCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:success",

@@ -40,8 +40,50 @@ public final class Hierarchical {
       data.matrix().copyRow(i, row, 0);
       for (int j = 0; j < d; j++) x[i * d + j] = row[j];
     }
-    double[][] merges = method == Linkage.SINGLE ? mst(x, n, d) : nnChain(x, n, d, method);
-    return label(merges, n);
+    double[][] merges = method == Linkage.SINGLE ? mst(x, n, d) : nnChain(x, n, d, method, null);
+    return label(merges, n, null);
+  }
+
+  /** Bounds of the two-stage mode's micro-cluster count. */
+  public static final int MIN_MICRO = 2;
+  public static final int MAX_MICRO = 10_000;
+
+  /**
+   * The two-stage mode for large n: weighted K-Means into {@code micro} micro-clusters (1,000 to
+   * 10,000 is the useful range), then the hierarchy over their centroids, each weighted by its
+   * rows: Ward starts from the exact Ward cost between two groups, sqrt(2 w_a w_b / (w_a + w_b))
+   * times the centroid distance, and average linkage weights by rows; complete and single linkage
+   * see centroids only. A row's cluster is its micro-cluster's.
+   *
+   * @param microLabels each row's micro-cluster
+   * @param z the linkage matrix over micro-clusters (sizes count rows)
+   */
+  public record TwoStage(int[] microLabels, double[][] centroids, double[] weights, double[][] z) {
+    /** Each row's cluster for a cut into k clusters. */
+    public int[] cut(int k) {
+      int[] byMicro = Hierarchical.cut(z, k);
+      int[] out = new int[microLabels.length];
+      for (int i = 0; i < out.length; i++) out[i] = byMicro[microLabels[i]];
+      return out;
+    }
+
+    /** Each row's cluster for a cut at a height. */
+    public int[] cutAt(double height) {
+      int[] byMicro = Hierarchical.cutAt(z, height);
+      int[] out = new int[microLabels.length];
+      for (int i = 0; i < out.length; i++) out[i] = byMicro[microLabels[i]];
+      return out;
+    }
+  }
+
+  /** The second stage of {@link TwoStage}: the hierarchy over weighted centroids. */
+  public static double[][] linkageWeighted(double[][] centroids, double[] weights, Linkage method) {
+    int n = centroids.length, d = centroids[0].length;
+    if (n < 2) throw new InvalidInputException("hierarchical clustering needs at least 2 micro-clusters, got " + n);
+    double[] x = new double[n * d];
+    for (int i = 0; i < n; i++) System.arraycopy(centroids[i], 0, x, i * d, d);
+    double[][] merges = method == Linkage.SINGLE ? mst(x, n, d) : nnChain(x, n, d, method, weights);
+    return label(merges, n, weights);
   }
 
   /** Condensed index of the pair (i, j), i != j: SciPy's squareform order. */
@@ -70,10 +112,19 @@ public final class Hierarchical {
   }
 
   /** Merges (a, b, height) in the order found, a and b being representative point indices. */
-  private static double[][] nnChain(double[] x, int n, int d, Linkage method) {
+  private static double[][] nnChain(double[] x, int n, int d, Linkage method, double[] weights) {
     double[] dist = distances(x, n, d);
-    int[] size = new int[n];
+    double[] size = new double[n];
     Arrays.fill(size, 1);
+    if (weights != null) {
+      System.arraycopy(weights, 0, size, 0, n);
+      if (method == Linkage.WARD) {
+        // Ward's distance between groups of w_a and w_b rows: sqrt(2 w_a w_b / (w_a + w_b)) ||c_a - c_b||.
+        for (int i = 0; i < n; i++) {
+          for (int j = i + 1; j < n; j++) dist[(int) idx(n, i, j)] *= Math.sqrt(2 * size[i] * size[j] / (size[i] + size[j]));
+        }
+      }
+    }
     boolean[] active = new boolean[n];
     Arrays.fill(active, true);
     int[] chain = new int[n];
@@ -122,7 +173,7 @@ public final class Hierarchical {
       double h = dist[(int) idx(n, a, b)];
       int keep = Math.min(a, b), gone = Math.max(a, b);
       out[m] = new double[] {a, b, h};
-      int sa = size[a], sb = size[b];
+      double sa = size[a], sb = size[b];
       for (int i = 0; i < n; i++) {
         if (!active[i] || i == a || i == b) continue;
         double da = dist[(int) idx(n, i, a)], db = dist[(int) idx(n, i, b)];
@@ -130,7 +181,7 @@ public final class Hierarchical {
           case COMPLETE -> Math.max(da, db);
           case AVERAGE -> (sa * da + sb * db) / (sa + sb);
           case WARD -> {
-            int si = size[i];
+            double si = size[i];
             double t = si + sa + sb;
             yield Math.sqrt(((si + sa) * da * da + (si + sb) * db * db - si * h * h) / t);
           }
@@ -181,24 +232,24 @@ public final class Hierarchical {
   }
 
   /** Sorts merges by height (stably) and names clusters as SciPy does, with union-find. */
-  private static double[][] label(double[][] merges, int n) {
+  private static double[][] label(double[][] merges, int n, double[] weights) {
     Integer[] order = new Integer[merges.length];
     for (int i = 0; i < order.length; i++) order[i] = i;
     Arrays.sort(order, Comparator.comparingDouble(i -> merges[i][2]));
     int[] parent = new int[2 * n - 1];
     int[] clusterOf = new int[2 * n - 1]; // root -> cluster id
-    int[] size = new int[2 * n - 1];
+    double[] size = new double[2 * n - 1];
     for (int i = 0; i < parent.length; i++) {
       parent[i] = i;
       clusterOf[i] = i;
-      size[i] = 1;
+      size[i] = weights != null && i < n ? weights[i] : 1;
     }
     double[][] z = new double[merges.length][];
     for (int r = 0; r < order.length; r++) {
       double[] m = merges[order[r]];
       int ra = find(parent, (int) m[0]), rb = find(parent, (int) m[1]);
       int ca = clusterOf[ra], cb = clusterOf[rb];
-      int s = size[ra] + size[rb];
+      double s = size[ra] + size[rb];
       parent[rb] = ra;
       size[ra] = s;
       clusterOf[ra] = n + r;

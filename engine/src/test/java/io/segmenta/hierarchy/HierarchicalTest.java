@@ -68,4 +68,54 @@ class HierarchicalTest {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> Hierarchical.linkage(d, Linkage.WARD, 4));
     assertTrue(e.getMessage().contains("limit of 4") && e.getMessage().contains("two-stage"), e.getMessage());
   }
+
+  /** With one micro-cluster per row (weights 1), the two-stage mode is the exact hierarchy. */
+  @ParameterizedTest
+  @EnumSource(Linkage.class)
+  void twoStageWithOneMicroClusterPerRowIsExact(Linkage method) {
+    double[][] pts = Uef.S1.points();
+    int n = 300;
+    float[][] rows = new float[n][];
+    for (int i = 0; i < n; i++) rows[i] = new float[] {(float) pts[i * 16][0], (float) pts[i * 16][1]};
+    Dataset data = Dataset.of(rows);
+    double[][] exact = Hierarchical.linkage(data, method);
+    try (io.segmenta.Segmenta engine = io.segmenta.Segmenta.open(new io.segmenta.EngineOptions(io.segmenta.kernels.BackendChoice.CPU, 1))) {
+      Hierarchical.TwoStage ts = engine.hierarchicalTwoStage(data, method, n, 3);
+      assertEquals(n - 1, ts.z().length);
+      // Heights agree to float32 rounding: each centroid is its row as K-Means sums it (centred float32 values,
+      // coordinates near 6e5 here); the cuts' partitions agree exactly.
+      for (int r = 0; r < n - 1; r++) assertEquals(exact[r][2], ts.z()[r][2], 1e-5 * Math.max(1, exact[r][2]), "merge " + r);
+      for (int k : new int[] {2, 5, 15}) {
+        assertEquals(1.0, AdjustedRandIndex.of(Hierarchical.cut(exact, k), ts.cut(k)), 1e-12, "cut at k = " + k);
+      }
+    }
+  }
+
+  /** Past the row limit: 60,000 rows of s1 through 1,000 micro-clusters recover the 15 clusters. */
+  @Test
+  void twoStageRecoversPlantedClustersPastTheLimit() {
+    double[][] pts = Uef.S1.points();
+    int n = pts.length * 12;
+    float[][] rows = new float[n][];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+    for (int i = 0; i < n; i++) {
+      double[] p = pts[i % pts.length];
+      rows[i] = new float[] {(float) (p[0] + r.nextGaussian() * 2000), (float) (p[1] + r.nextGaussian() * 2000)};
+    }
+    Dataset data = Dataset.of(rows);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> Hierarchical.linkage(data, Linkage.WARD));
+    assertTrue(e.getMessage().contains("two-stage") && e.getMessage().contains("20000"), e.getMessage());
+    int[] truth = new int[n];
+    int[] gt = Uef.S1.labels();
+    for (int i = 0; i < n; i++) truth[i] = gt[i % pts.length];
+    try (io.segmenta.Segmenta engine = io.segmenta.Segmenta.open(new io.segmenta.EngineOptions(io.segmenta.kernels.BackendChoice.CPU, 2))) {
+      Hierarchical.TwoStage ts = engine.hierarchicalTwoStage(data, Linkage.WARD, 1000, 1);
+      double ari = AdjustedRandIndex.of(truth, ts.cut(15));
+      assertTrue(ari > 0.95, "ARI " + ari);
+      double rows0 = 0;
+      for (double w : ts.weights()) rows0 += w;
+      assertEquals(n, rows0, "every row is in a micro-cluster");
+      assertEquals(n, ts.z()[ts.z().length - 1][3], "the root holds every row");
+    }
+  }
 }
