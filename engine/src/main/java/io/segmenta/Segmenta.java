@@ -14,6 +14,8 @@ import io.segmenta.kmeans.KMeans;
 import io.segmenta.kmeans.KMeansModel;
 import io.segmenta.kmeans.KMeansParams;
 import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.kmeans.MiniBatchKMeans;
+import io.segmenta.kmeans.MiniBatchParams;
 import io.segmenta.kmeans.Prediction;
 import io.segmenta.metrics.Silhouette;
 import io.segmenta.model.ModelFile;
@@ -266,6 +268,22 @@ public final class Segmenta implements AutoCloseable {
     double[] out = new double[Math.toIntExact(data.rows())];
     GaussianMixture.posterior(backend, model, model.scaling().apply(data), (from, count, lr, ll) -> System.arraycopy(ll, 0, out, from, count));
     return out;
+  }
+
+  /**
+   * Mini-batch K-Means for data at 10^8 rows (k-means|| seeding by default): batches assigned on the
+   * active backend, one full pass at the end for every row's segment.
+   */
+  public KMeansResult miniBatchKMeans(Dataset data, MiniBatchParams params) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(params, "params");
+    try {
+      return MiniBatchKMeans.fit(backend, data, params, RunControl.none());
+    } catch (GpuKernelException e) {
+      if (!options.cpuFallback() || backend.info().kind() == BackendKind.CPU) throw e;
+      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running mini-batch K-Means again on the CPU (cpuFallback)");
+      return MiniBatchKMeans.fit(cpuBackend(), data, params, RunControl.none());
+    }
   }
 
   private synchronized ComputeBackend cpuBackend() {

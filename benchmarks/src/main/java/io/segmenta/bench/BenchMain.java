@@ -24,6 +24,7 @@ public final class BenchMain {
       System.out.println("usage: BenchMain jmh [JMH options, e.g. KMeansStep -p threads=1]");
       System.out.println("       BenchMain peers [--help]");
       System.out.println("       BenchMain aparapi [n d k reps]   (Aparapi vs the JOCL kernel on one OpenCL device)");
+      System.out.println("       BenchMain quality [--swaps 5000] [--seeds 1,2,3,4,5] [--sets s1,a3,...] [--sklearn true|false]");
       return;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -31,8 +32,9 @@ public final class BenchMain {
       case "jmh" -> jmh(rest);
       case "peers" -> System.exit(PeersRunner.main(rest));
       case "aparapi" -> io.segmenta.bench.aparapi.AparapiVsJocl.main(rest);
+      case "quality" -> QualityRunner.main(rest);
       default -> {
-        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh or peers");
+        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh, peers, aparapi or quality");
         System.exit(2);
       }
     }

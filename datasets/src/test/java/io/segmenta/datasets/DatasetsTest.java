@@ -17,9 +17,15 @@ class DatasetsTest {
       case A1 -> 3000;
       case A2 -> 5250;
       case A3 -> 7500;
+      case UNBALANCE -> 6500;
+      case BIRCH1, BIRCH2 -> 100_000;
+      case DIM032, DIM064, DIM128, DIM256, DIM512, DIM1024 -> 1024;
+      case G2_2_10, G2_2_20, G2_2_30, G2_2_40, G2_2_50, G2_2_60, G2_2_70, G2_2_80, G2_2_90, G2_2_100 -> 2048;
     };
+    int dims = set.name().startsWith("DIM") ? Integer.parseInt(set.setName().substring(3)) : 2;
     assertEquals(expectedRows, x.length);
-    for (double[] r : x) assertEquals(2, r.length);
+    for (double[] r : x) assertEquals(dims, r.length);
+    for (double[] c : set.centroids()) assertEquals(dims, c.length);
     assertEquals(set.k(), set.centroids().length);
     int[] labels = set.labels();
     assertEquals(expectedRows, labels.length);

@@ -79,6 +79,7 @@ final class RunOutputs {
     j.field("weighted", data.weights() != null);
     j.field("init", m.params().init().label());
     j.field("n_init", m.params().effectiveNInit());
+    j.field("swaps", m.params().swaps());
     j.numbers("restart_inertias", r.restartInertias());
     j.field("max_iter", m.params().maxIter());
     j.field("tol", m.params().tol());

@@ -9,6 +9,11 @@ public enum Init {
   KMEANS_PLUS_PLUS,
   /** k distinct rows drawn at random, with probability proportional to the sample weight. */
   RANDOM,
+  /**
+   * k-means|| (Bahmani et al. 2012): a few sampling passes instead of k sequential ones, for data
+   * at 10^8 rows; see {@code KMeansParallel}.
+   */
+  KMEANS_PARALLEL,
   /** Centroids the caller gives ({@link KMeansParams#initialCentroids()}). */
   GIVEN;
 
@@ -18,8 +23,9 @@ public enum Init {
     return switch (t) {
       case "k-means++", "kmeans++", "kmeans_plus_plus", "kmeans-plus-plus" -> KMEANS_PLUS_PLUS;
       case "random" -> RANDOM;
+      case "k-means||", "kmeans||", "k-means-parallel", "kmeans-parallel" -> KMEANS_PARALLEL;
       case "given" -> GIVEN;
-      default -> throw new InvalidInputException("--init: unknown method '" + s + "'; expected k-means++, random or a centroids file");
+      default -> throw new InvalidInputException("--init: unknown method '" + s + "'; expected k-means++, k-means||, random or a centroids file");
     };
   }
 
@@ -27,6 +33,7 @@ public enum Init {
     return switch (this) {
       case KMEANS_PLUS_PLUS -> "k-means++";
       case RANDOM -> "random";
+      case KMEANS_PARALLEL -> "k-means||";
       case GIVEN -> "given";
     };
   }

@@ -68,8 +68,13 @@ public final class KMeans {
           case GIVEN -> flatten(scaled(scaling, params.initialCentroids()));
           case RANDOM -> randomInit(x, k, rng);
           case KMEANS_PLUS_PLUS -> kmeansPlusPlus(backend, dm, x, k, rng, control);
+          case KMEANS_PARALLEL -> {
+            double[] c = KMeansParallel.init(backend, dm, x, k, rng, control);
+            yield c != null ? c : kmeansPlusPlus(backend, dm, x, k, rng, control);
+          }
         };
         Run run = lloyd(backend, dm, x, init, k, params.maxIter(), tolScaled, cur, r, restarts, control);
+        if (params.swaps() > 0) run = randomSwap(backend, dm, x, run, k, params, tolScaled, cur, rng, r, restarts, control);
         inertias[r] = run.inertia;
         if (bestRun == null || run.inertia < bestRun.inertia) {
           bestRun = run;
@@ -130,6 +135,60 @@ public final class KMeans {
     // Final assignment so that labels, distances and inertia belong to the returned centroids.
     backend.kmeansStep(dm, centers, k, asg, res);
     return new Run(centers.clone(), res.inertia, it, converged);
+  }
+
+  /**
+   * The quality mode (Fränti's random swap): from a converged run, each trial moves one centroid to
+   * a random row and runs two Lloyd iterations; the trial is kept when the inertia it reaches after
+   * the first (an upper bound of the second's) is lower than the best so far. Then Lloyd runs to
+   * convergence from the best. Every pass goes through the backend, so it runs on the GPU as well.
+   */
+  private static Run randomSwap(ComputeBackend backend, DeviceMatrix dm, Dataset x, Run start, int k, KMeansParams params,
+                                double tolScaled, Assignments asg, SplittableRandom rng, int restart, int restarts,
+                                RunControl control) {
+    int d = x.cols();
+    long n = x.rows();
+    float[] w = x.weights();
+    double[] best = start.centers().clone();
+    double bestInertia = start.inertia();
+    double[] trial = new double[k * d];
+    double[] next = new double[k * d];
+    float[] row = new float[d];
+    KMeansStepResult res = new KMeansStepResult(k, d);
+    for (int t = 0; t < params.swaps(); t++) {
+      if ((t & 31) == 0) control.checkCancelled();
+      System.arraycopy(best, 0, trial, 0, k * d);
+      long i;
+      do {
+        i = rng.nextLong(n);
+      } while (w != null && !(w[(int) i] > 0));
+      x.matrix().copyRow(i, row, 0);
+      int j = rng.nextInt(k);
+      for (int q = 0; q < d; q++) trial[j * d + q] = row[q];
+      backend.kmeansStep(dm, trial, k, asg, res);
+      relocateEmpty(x, res, asg, trial, k);
+      update(res, trial, next, k, d);
+      backend.kmeansStep(dm, next, k, asg, res);
+      double inertia = res.inertia;
+      if (inertia < bestInertia) {
+        relocateEmpty(x, res, asg, next, k);
+        update(res, next, best, k, d);
+        bestInertia = inertia;
+      }
+    }
+    Run polished = lloyd(backend, dm, x, best, k, params.maxIter(), tolScaled, asg, restart, restarts, control);
+    return new Run(polished.centers(), polished.inertia(), start.iterations() + 2 * params.swaps() + polished.iterations(),
+        polished.converged());
+  }
+
+  /** Centroids from a step's sums; a cluster without weight keeps its centroid. */
+  private static void update(KMeansStepResult res, double[] centers, double[] out, int k, int d) {
+    for (int c = 0; c < k; c++) {
+      for (int j = 0; j < d; j++) {
+        int o = c * d + j;
+        out[o] = res.weights[c] > 0 ? res.sums[o] / res.weights[c] : centers[o];
+      }
+    }
   }
 
   /**

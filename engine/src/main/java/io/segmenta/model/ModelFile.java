@@ -41,7 +41,7 @@ public final class ModelFile {
   /** "SEGMENTA" in ASCII. */
   static final byte[] MAGIC = "SEGMENTA".getBytes(StandardCharsets.US_ASCII);
   /** The format this build writes, and the newest it reads. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   static final int KIND_KMEANS = 1;
   static final int HEADER_BYTES = 8 + 4 + 4 + 8;
 
@@ -160,6 +160,7 @@ public final class ModelFile {
         out.writeInt(init[0].length);
         for (double[] c : init) for (double v : c) out.writeDouble(v);
       }
+      out.writeInt(p.swaps()); // version 3
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -203,8 +204,13 @@ public final class ModelFile {
       initial = new double[k][];
       for (int c = 0; c < k; c++) initial[c] = readDoubles(in, id);
     }
+    int swaps = 0;
+    if (version >= 3) {
+      swaps = in.readInt();
+      if (swaps < 0) throw new IOException("implausible swap count " + swaps);
+    }
     if (in.available() != 0) throw new IOException(in.available() + " bytes left over after the model");
-    KMeansParams params = new KMeansParams(k, init, initial, nInit, maxIter, tol, seed, scaleParam, logSpec);
+    KMeansParams params = new KMeansParams(k, init, initial, nInit, maxIter, tol, seed, scaleParam, logSpec, swaps);
     return new KMeansModel(columns, centroids, new FeatureScaling(method, logCols, offset, scale), inertia, iterations, converged,
         trainedRows, params);
   }
