@@ -142,12 +142,15 @@ public final class Segmenta implements AutoCloseable {
   }
 
   /**
-   * DBSCAN with scikit-learn's conventions (core points have at least {@code minPts} points, themselves
-   * included, within {@code eps}; noise is -1), O(n) memory through a grid (d <= 3) or a k-d tree.
+   * DBSCAN with scikit-learn's conventions (label -1 for noise). Up to 3 columns a grid index,
+   * below {@value io.segmenta.density.Dbscan#PAIRWISE_FROM_D} a k-d tree, from there the active
+   * backend's pairwise kernel (on the GPU when one is active): O(n) memory in every case.
    */
-  public static io.segmenta.density.Dbscan.Result dbscan(Dataset data, double eps, int minPts) {
+  public io.segmenta.density.Dbscan.Result dbscan(Dataset data, double eps, int minPts) {
+    if (data.cols() >= io.segmenta.density.Dbscan.PAIRWISE_FROM_D) return io.segmenta.density.Dbscan.fitPairwise(backend, data, eps, minPts);
     return io.segmenta.density.Dbscan.fit(data, eps, minPts);
   }
+
 
   /** Each row's silhouette value (for silhouette plots), exact, through this engine's backend. */
   public double[] silhouetteValues(Dataset data, int[] labels) {

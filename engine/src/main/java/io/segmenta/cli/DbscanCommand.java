@@ -42,7 +42,7 @@ final class DbscanCommand implements Callable<Integer> {
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       Dataset x = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data()).apply(in.data());
-      Dbscan.Result r = Segmenta.dbscan(x, eps, minPts);
+      Dbscan.Result r = engine.dbscan(x, eps, minPts);
       double seconds = (System.nanoTime() - t0) / 1e9;
       long noise = 0;
       long[] sizes = new long[r.clusters()];
@@ -60,7 +60,7 @@ final class DbscanCommand implements Callable<Integer> {
       long core = 0;
       for (boolean c : r.core()) if (c) core++;
       j.field("core_points", core);
-      j.field("index", x.cols() <= 3 ? "grid" : "k-d tree");
+      j.field("index", x.cols() <= 3 ? "grid" : x.cols() < Dbscan.PAIRWISE_FROM_D ? "k-d tree" : "pairwise kernel on " + engine.backend().name());
       j.field("scale", scaling.method().label());
       j.longs("segment_sizes", sizes);
       RunOutputs.finish(run.out, j);

@@ -59,4 +59,42 @@ class DbscanTest {
     assertTrue(assertThrows(InvalidInputException.class, () -> Dbscan.fit(d, 0, 3)).getMessage().contains("eps"));
     assertTrue(assertThrows(InvalidInputException.class, () -> Dbscan.fit(d, 1, 0)).getMessage().contains("minPts"));
   }
+
+  /**
+   * High dimensions: the pairwise-kernel path (CPU backend here, OpenCL on PoCL too) gives the k-d
+   * tree's labels and core points on 20-dimensional blobs with noise, and the facade takes it.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"cpu", "opencl"})
+  void pairwiseKernelPathMatchesTheTreeInHighDimensions(String backend) {
+    int n = 3000, d = 20;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(8);
+    float[][] rows = new float[n][d];
+    for (int i = 0; i < n; i++) {
+      int c = i % 5;
+      for (int j = 0; j < d; j++) rows[i][j] = i % 50 == 0 ? (float) (r.nextDouble() * 40 - 20) : (float) (c * 4 + r.nextGaussian() * 0.6);
+    }
+    Dataset data = Dataset.of(rows);
+    Dbscan.Result tree = Dbscan.fit(data, 3.2, 8);
+    assertTrue(tree.clusters() >= 5, "clusters " + tree.clusters());
+    long noise = java.util.Arrays.stream(tree.labels()).filter(l -> l < 0).count();
+    assertTrue(noise > 0 && noise < n / 10, "noise " + noise);
+    io.segmenta.kernels.ComputeBackend be;
+    try {
+      be = io.segmenta.kernels.Backends.open(io.segmenta.kernels.BackendChoice.parse(backend), new io.segmenta.kernels.BackendOptions(2));
+    } catch (io.segmenta.kernels.BackendUnavailableException e) {
+      if ("1".equals(System.getenv("SEGMENTA_REQUIRE_OPENCL"))) fail("OpenCL is required here: " + e.getMessage());
+      org.junit.jupiter.api.Assumptions.abort("skipped: " + e.getMessage());
+      return;
+    }
+    try (be) {
+      Dbscan.Result pw = Dbscan.fitPairwise(be, data, 3.2, 8);
+      assertArrayEquals(tree.labels(), pw.labels());
+      assertArrayEquals(tree.core(), pw.core());
+      assertEquals(tree.clusters(), pw.clusters());
+    }
+    try (io.segmenta.Segmenta engine = io.segmenta.Segmenta.open(new io.segmenta.EngineOptions(io.segmenta.kernels.BackendChoice.CPU, 2))) {
+      assertArrayEquals(tree.labels(), engine.dbscan(data, 3.2, 8).labels());
+    }
+  }
 }
