@@ -360,7 +360,7 @@ public final class PeersRunner {
     long t0 = System.nanoTime();
     double[][] z = io.segmenta.hierarchy.Hierarchical.linkage(data, io.segmenta.hierarchy.Linkage.WARD);
     double secs = (System.nanoTime() - t0) / 1e9;
-    sb.append(String.format(Locale.ROOT, "| Segmenta (NN-chain, float64) | 1 | %.2f | %.6g | - |%n", secs, z[z.length - 1][2]));
+    sb.append(String.format(Locale.ROOT, "| Segmenta (NN-chain over centroids, float64) | 1 | %.2f | %.6g | - |%n", secs, z[z.length - 1][2]));
     if (py == null) return sb.append("\nSciPy: not run (no python3 with SciPy)\n").toString();
     Files.createDirectories(c.work());
     Path df = c.work().resolve("ward-blobs.f32");

@@ -40,7 +40,11 @@ public final class Hierarchical {
       data.matrix().copyRow(i, row, 0);
       for (int j = 0; j < d; j++) x[i * d + j] = row[j];
     }
-    double[][] merges = method == Linkage.SINGLE ? mst(x, n, d) : nnChain(x, n, d, method, null);
+    double[][] merges = switch (method) {
+      case SINGLE -> mst(x, n, d);
+      case WARD -> wardByCentroids(x, n, d, null);
+      default -> nnChain(x, n, d, method, null);
+    };
     return label(merges, n, null);
   }
 
@@ -82,7 +86,11 @@ public final class Hierarchical {
     if (n < 2) throw new InvalidInputException("hierarchical clustering needs at least 2 micro-clusters, got " + n);
     double[] x = new double[n * d];
     for (int i = 0; i < n; i++) System.arraycopy(centroids[i], 0, x, i * d, d);
-    double[][] merges = method == Linkage.SINGLE ? mst(x, n, d) : nnChain(x, n, d, method, weights);
+    double[][] merges = switch (method) {
+      case SINGLE -> mst(x, n, d);
+      case WARD -> wardByCentroids(x, n, d, weights);
+      default -> nnChain(x, n, d, method, weights);
+    };
     return label(merges, n, weights);
   }
 
@@ -191,6 +199,87 @@ public final class Hierarchical {
       }
       active[gone] = false;
       size[keep] = sa + sb;
+    }
+    return out;
+  }
+
+  /**
+   * Ward's linkage by the NN-chain over stored cluster centroids instead of a distance matrix (as
+   * fastcluster's {@code linkage_vector}): the Ward distance of clusters a and b is
+   * {@code sqrt(2 s_a s_b / (s_a + s_b)) ||c_a - c_b||}, the value SciPy's Lance-Williams update
+   * reaches from Euclidean distances. Memory is O(n d); each nearest-neighbour search scans the
+   * active centroids column by column (contiguous arrays the JIT vectorises), O(n^2 d) in all.
+   */
+  private static double[][] wardByCentroids(double[] x, int n, int d, double[] weights) {
+    // Active clusters live in slots 0..live-1 (swap-removal keeps them contiguous); id[] maps a slot to its representative row.
+    double[][] col = new double[d][n];
+    double[] size = new double[n];
+    int[] id = new int[n];
+    int[] slotOf = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) col[t][i] = x[i * d + t];
+      size[i] = weights == null ? 1 : weights[i];
+      id[i] = i;
+      slotOf[i] = i;
+    }
+    int live = n;
+    double[] dist = new double[n];
+    int[] chain = new int[n]; // representative rows
+    int chainLen = 0;
+    double[][] out = new double[n - 1][];
+    for (int m = 0; m < n - 1; m++) {
+      if (chainLen == 0) chain[chainLen++] = id[0];
+      int a, b;
+      double best;
+      while (true) {
+        a = chain[chainLen - 1];
+        int prev = chainLen >= 2 ? chain[chainLen - 2] : -1;
+        int sa = slotOf[a];
+        java.util.Arrays.fill(dist, 0, live, 0);
+        for (int t = 0; t < d; t++) {
+          double[] ct = col[t];
+          double v = ct[sa];
+          for (int j = 0; j < live; j++) {
+            double diff = ct[j] - v;
+            dist[j] += diff * diff;
+          }
+        }
+        double wa = size[sa];
+        best = Double.POSITIVE_INFINITY;
+        int nb = -1;
+        if (prev >= 0) {
+          int sp = slotOf[prev];
+          best = 2 * wa * size[sp] / (wa + size[sp]) * dist[sp];
+          nb = prev; // prefer the previous element on ties: the chain then ends
+        }
+        for (int j = 0; j < live; j++) {
+          if (j == sa) continue;
+          double dj = 2 * wa * size[j] / (wa + size[j]) * dist[j];
+          if (dj < best) {
+            best = dj;
+            nb = id[j];
+          }
+        }
+        b = nb;
+        if (b == prev) break;
+        chain[chainLen++] = b;
+      }
+      chainLen -= 2;
+      out[m] = new double[] {a, b, Math.sqrt(best)};
+      int keep = Math.min(a, b), gone = Math.max(a, b);
+      int sk = slotOf[keep], sg = slotOf[gone];
+      double s = size[sk] + size[sg];
+      for (int t = 0; t < d; t++) col[t][sk] = (size[sk] * col[t][sk] + size[sg] * col[t][sg]) / s;
+      size[sk] = s;
+      // Swap-remove the gone cluster's slot.
+      int last = live - 1;
+      if (sg != last) {
+        for (int t = 0; t < d; t++) col[t][sg] = col[t][last];
+        size[sg] = size[last];
+        id[sg] = id[last];
+        slotOf[id[sg]] = sg;
+      }
+      live--;
     }
     return out;
   }
