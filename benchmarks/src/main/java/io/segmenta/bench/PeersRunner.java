@@ -324,7 +324,7 @@ public final class PeersRunner {
           times[r] = (System.nanoTime() - s0) / 1e9;
         }
         engineScore = score;
-        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, pairwise kernel in tiles) | %d | %.3f | %.9f | - |%n", engine.backend().name(), t,
+        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, fused distance-sum kernel) | %d | %.3f | %.9f | - |%n", engine.backend().name(), t,
             median(times), score));
       }
     }

@@ -217,6 +217,38 @@ public final class CpuBackend implements ComputeBackend {
     });
   }
 
+  /** The fused kernel: row tiles in parallel, each against every chunk of the matrix in order. */
+  @Override
+  public void groupDistanceSums(DeviceMatrix x, HostMatrix rows, long from, int count, long[] bounds, double[] out) {
+    CpuMatrix m = own(x);
+    int g = bounds.length - 1;
+    if (g < 1 || bounds[0] != 0 || bounds[g] != m.rows()) throw new IllegalArgumentException("groups must cover rows 0.." + m.rows());
+    for (int c = 0; c < g; c++) {
+      if (bounds[c + 1] < bounds[c]) throw new IllegalArgumentException("group bounds must not decrease: " + bounds[c] + " > " + bounds[c + 1]);
+    }
+    if (from < 0 || count < 0 || from + count > m.rows()) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + m.rows());
+    }
+    java.util.Arrays.fill(out, 0, count * g, 0);
+    int sub = 256; // rows per task: enough tasks to balance two or more threads
+    int tasks = (count + sub - 1) / sub;
+    runAll(tasks, t -> {
+      long lo = from + (long) t * sub;
+      long hi = Math.min(from + count, lo + sub);
+      for (long r = lo; r < hi; ) {
+        int ci = (int) (r / CHUNK_ROWS);
+        long chunkStart = (long) ci * CHUNK_ROWS;
+        int cnt = (int) Math.min(hi - r, chunkStart + m.chunkRows(ci) - r);
+        CpuChunk rc = m.chunk(ci);
+        for (int cj = 0; cj < m.chunkCount(); cj++) {
+          kernels.groupDistanceSums(rc, (int) (r - chunkStart), cnt, m.chunk(cj), (long) cj * CHUNK_ROWS, m.cols(), bounds, out,
+              (int) ((r - from) * g));
+        }
+        r += cnt;
+      }
+    });
+  }
+
   private static void checkShape(GmmComponents g, CpuMatrix m) {
     if (g.d() != m.cols()) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + m.cols());
   }

@@ -60,4 +60,11 @@ interface CpuKernels {
 
   /** log p(x, c) of chunk rows {@code [r0, r0 + count)}, row-major from {@code out[outOff]}. */
   void gmmLogDensities(CpuChunk chunk, int r0, int count, GmmPrepared g, double[] out, int outOff);
+
+  /**
+   * Adds to {@code out[outOff + (r - r0) * g + c]} the Euclidean distances from rows {@code [r0, r0
+   * + count)} of {@code rows} to every row of {@code cols} (whose first row is global row {@code
+   * colStart}), each added to the group c whose range {@code [bounds[c], bounds[c + 1])} holds it.
+   */
+  void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out, int outOff);
 }

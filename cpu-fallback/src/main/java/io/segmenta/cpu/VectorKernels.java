@@ -336,4 +336,10 @@ final class VectorKernels implements CpuKernels {
   public void gmmLogDensities(CpuChunk chunk, int r0, int count, GmmPrepared g, double[] out, int outOff) {
     VectorGmm.logDensities(chunk, L, r0, count, g, out, outOff);
   }
+
+  @Override
+  public void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out,
+                                int outOff) {
+    VectorDistanceSums.sums(rows, r0, count, cols, colStart, bounds, out, outOff, d, L);
+  }
 }

@@ -11,12 +11,11 @@ import java.util.SplittableRandom;
  * The silhouette coefficient (Rousseeuw 1987), as scikit-learn's {@code silhouette_score}: for each
  * point, a = mean distance to the other points of its cluster, b = the smallest mean distance to
  * another cluster, s = (b - a) / max(a, b), and 0 for a point alone in its cluster; the score is the
- * mean of s. Exact: all n^2 Euclidean distances, computed by the active backend's pairwise kernel in
- * tiles of rows (O(n k) memory), so it runs on the GPU when the engine does. Or on a sample of rows.
+ * mean of s. Exact: all n^2 Euclidean distances, summed per cluster by the active backend
+ * ({@link ComputeBackend#groupDistanceSums}: a fused kernel on the CPU, the pairwise kernel in tiles
+ * on a GPU), with O(n k) memory. Or on a sample of rows.
  */
 public final class Silhouette {
-  private static final int TILE = 256;
-
   private Silhouette() {}
 
   /** The exact silhouette of {@code labels} (0..k-1) on {@code data}. */
@@ -31,7 +30,7 @@ public final class Silhouette {
   public static double[] values(ComputeBackend backend, Dataset data, int[] labels) {
     long n = data.rows();
     if (labels.length != n) throw new InvalidInputException(labels.length + " labels for " + n + " rows");
-    if (n > Integer.MAX_VALUE / TILE) throw new InvalidInputException("exact silhouette of " + n + " rows: use a sample (sampleSize)");
+    if (n > Integer.MAX_VALUE / 64) throw new InvalidInputException("exact silhouette of " + n + " rows: use a sample (sampleSize)");
     int k = 0;
     for (int l : labels) {
       if (l < 0) throw new InvalidInputException("silhouette: label " + l + " is negative");
@@ -46,27 +45,25 @@ public final class Silhouette {
     }
     int d = data.cols();
     int rows = (int) n;
-    double[] sums = new double[rows * k]; // sums[i * k + c] = sum of distances from i to cluster c
+    // Rows sorted by label (stable), so that each cluster is a contiguous range for the backend's
+    // fused distance-sum kernel; sums come back in sorted order and are mapped back.
+    long[] bounds = new long[k + 1];
+    for (int c = 0; c < k; c++) bounds[c + 1] = bounds[c] + size[c];
+    int[] order = new int[rows];
+    long[] next = bounds.clone();
+    for (int i = 0; i < rows; i++) order[(int) next[labels[i]]++] = i;
     HostMatrix x = data.matrix();
-    float[] out = new float[rows * TILE];
-    double[] centres = new double[TILE * d];
-    float[] row = new float[d];
-    try (DeviceMatrix dm = backend.upload(x, null)) {
-      for (int t0 = 0; t0 < rows; t0 += TILE) {
-        int m = Math.min(TILE, rows - t0);
-        for (int t = 0; t < m; t++) {
-          x.copyRow(t0 + t, row, 0);
-          for (int j = 0; j < d; j++) centres[t * d + j] = row[j];
-        }
-        double[] c = m == TILE ? centres : java.util.Arrays.copyOf(centres, m * d);
-        backend.pairwiseSquaredDistances(dm, 0, rows, c, m, out);
-        for (int i = 0; i < rows; i++) {
-          int base = i * k;
-          for (int t = 0; t < m; t++) {
-            if (t0 + t == i) continue; // the point itself: distance 0 by definition
-            sums[base + labels[t0 + t]] += Math.sqrt(out[i * m + t]);
-          }
-        }
+    float[] sorted = new float[Math.multiplyExact(rows, d)];
+    for (int p = 0; p < rows; p++) x.copyRow(order[p], sorted, p * d);
+    HostMatrix xs = HostMatrix.ofRowMajor(sorted, rows, d);
+    double[] sums = new double[rows * k]; // sums[i * k + c] = sum of distances from row i to cluster c
+    int tile = Math.max(1, Math.min(rows, (1 << 20) / k));
+    double[] out = new double[tile * k];
+    try (DeviceMatrix dm = backend.upload(xs, null)) {
+      for (int t0 = 0; t0 < rows; t0 += tile) {
+        int m = Math.min(tile, rows - t0);
+        backend.groupDistanceSums(dm, xs, t0, m, bounds, out);
+        for (int p = 0; p < m; p++) System.arraycopy(out, p * k, sums, order[t0 + p] * k, k);
       }
     }
     double[] values = new double[rows];

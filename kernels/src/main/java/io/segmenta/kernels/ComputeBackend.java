@@ -44,6 +44,44 @@ public interface ComputeBackend extends AutoCloseable {
   void pairwiseSquaredDistances(DeviceMatrix x, long from, int count, double[] centers, int m, float[] out);
 
   /**
+   * Sums of Euclidean (not squared) distances from each row i of {@code [from, from + count)} to
+   * the rows of each group, groups being contiguous row ranges of {@code x}: group c is rows
+   * {@code [bounds[c], bounds[c + 1])}. Writes {@code out[(i - from) * g + c]}, g = bounds.length
+   * - 1. Distances are float32 (a row's distance to itself is 0), sums float64. This is the
+   * exact silhouette's whole cost.
+   *
+   * <p>The default computes it from the pairwise kernel in tiles of centres taken from {@code
+   * rows}, the host copy of {@code x}; a backend with a fused kernel overrides it.
+   */
+  default void groupDistanceSums(DeviceMatrix x, HostMatrix rows, long from, int count, long[] bounds, double[] out) {
+    int g = bounds.length - 1;
+    int d = x.cols();
+    long n = x.rows();
+    if (bounds[0] != 0 || bounds[g] != n) throw new IllegalArgumentException("groups must cover rows 0.." + n);
+    java.util.Arrays.fill(out, 0, count * g, 0);
+    int tile = 256;
+    double[] centres = new double[tile * d];
+    float[] row = new float[d];
+    float[] dist = new float[count * tile];
+    int c = 0;
+    for (long t0 = 0; t0 < n; t0 += tile) {
+      int m = (int) Math.min(tile, n - t0);
+      for (int t = 0; t < m; t++) {
+        rows.copyRow(t0 + t, row, 0);
+        for (int j = 0; j < d; j++) centres[t * d + j] = row[j];
+      }
+      pairwiseSquaredDistances(x, from, count, m == tile ? centres : java.util.Arrays.copyOf(centres, m * d), m, dist);
+      for (int t = 0; t < m; t++) {
+        long j = t0 + t;
+        while (j >= bounds[c + 1]) c++;
+        for (int i = 0; i < count; i++) {
+          if (from + i != j) out[i * g + c] += Math.sqrt(dist[i * m + t]);
+        }
+      }
+    }
+  }
+
+  /**
    * One EM pass for a Gaussian mixture: the E-step under {@code g} (responsibilities by
    * log-sum-exp, never leaving the device) and the M-step's sufficient statistics, into {@code
    * out}. Reductions are float64 and ordered, as for {@link #kmeansStep}.
