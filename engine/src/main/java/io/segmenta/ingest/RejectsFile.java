@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Malformed rows skipped by an ingest, one CSV line each: the input line number, the reason, the fields. */
+/**
+ * Malformed rows skipped by an ingest, one CSV line each: the input line number, the reason, the
+ * fields. With no file (null), rejected rows are counted only.
+ */
 public final class RejectsFile implements TableReader.RejectSink, AutoCloseable {
   private final Path file;
   private BufferedWriter out;
@@ -20,6 +23,10 @@ public final class RejectsFile implements TableReader.RejectSink, AutoCloseable 
 
   @Override
   public void reject(long line, String[] fields, String reason) {
+    if (file == null) {
+      count++;
+      return;
+    }
     try {
       if (out == null) {
         if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());

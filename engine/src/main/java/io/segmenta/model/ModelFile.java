@@ -44,6 +44,8 @@ public final class ModelFile {
   public static final int FORMAT_VERSION = 3;
   static final int KIND_KMEANS = 1;
   static final int HEADER_BYTES = 8 + 4 + 4 + 8;
+  /** The largest file the reader accepts: nothing past it is read into memory. */
+  static final long MAX_FILE_BYTES = 1L << 30;
 
   private ModelFile() {}
 
@@ -81,6 +83,11 @@ public final class ModelFile {
   public static KMeansModel load(Path file) {
     byte[] all;
     try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new ModelFormatException(file + " has " + size + " bytes; a model file is at most " + MAX_FILE_BYTES
+            + " (a million centroids of 100 values), so this is not one");
+      }
       all = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(file + ": no such model file");
@@ -122,8 +129,16 @@ public final class ModelFile {
       return readPayload(new DataInputStream(new ByteArrayInputStream(all, HEADER_BYTES, (int) length)), version);
     } catch (EOFException e) {
       throw new ModelFormatException(where + " is corrupt: the payload ends early", e);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
+      // Whatever a hostile payload trips (a bad enum name, an invalid parameter), the caller sees one documented exception.
       throw new ModelFormatException(where + " is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  /** Fails before an allocation of {@code bytes} that the rest of the payload cannot hold. */
+  private static void need(DataInputStream in, long bytes, String what) throws IOException {
+    if (bytes < 0 || bytes > in.available()) {
+      throw new IOException(what + " needs " + bytes + " bytes, the payload has " + in.available() + " left");
     }
   }
 
@@ -171,6 +186,9 @@ public final class ModelFile {
     int k = in.readInt();
     int d = in.readInt();
     if (k < 1 || d < 1 || (long) k * d > (1L << 28)) throw new IOException("implausible shape k=" + k + ", d=" + d);
+    // Every allocation below is checked against the bytes left: column names take 2 bytes at least,
+    // each centroid and scaling vector 8 bytes a value.
+    need(in, 2L * d + (long) k * d * 8, k + " centroids of " + d + " columns");
     List<String> columns = new ArrayList<>(d);
     for (int j = 0; j < d; j++) columns.add(in.readUTF());
     ScaleMethod method = ScaleMethod.valueOf(in.readUTF());
@@ -201,6 +219,7 @@ public final class ModelFile {
     double[][] initial = null;
     if (in.readBoolean()) {
       int id = in.readInt();
+      need(in, (long) k * Math.max(0, id) * 8, "initial centroids of width " + id);
       initial = new double[k][];
       for (int c = 0; c < k; c++) initial[c] = readDoubles(in, id);
     }
@@ -216,6 +235,7 @@ public final class ModelFile {
   }
 
   private static double[] readDoubles(DataInputStream in, int n) throws IOException {
+    need(in, (long) n * 8, n + " values");
     double[] v = new double[n];
     for (int i = 0; i < n; i++) v[i] = in.readDouble();
     return v;

@@ -116,18 +116,25 @@ public final class FeatureStore implements AutoCloseable {
       if (!marker.equals(Long.toString(crc.getValue()))) {
         throw new StoreException("the feature store at " + dir + " is corrupt: " + StoreFiles.HEADER + " does not match its commit marker");
       }
-      StoreHeader h = StoreHeader.parse(json, "the feature store at " + dir);
-      if (h.version() > StoreFiles.FORMAT_VERSION) {
-        throw new StoreException("the feature store at " + dir + " has format version " + h.version() + "; this build reads up to "
-            + StoreFiles.FORMAT_VERSION + " (written by a newer Segmenta)");
-      }
-      if (h.columns().size() != h.cols() || h.matrixBytes() != h.rows() * h.cols() * Float.BYTES) {
-        throw new StoreException("the feature store at " + dir + " is corrupt: its header is inconsistent");
-      }
-      return h;
+      return checkHeader(json, "the feature store at " + dir);
     } catch (IOException e) {
       throw new StoreException("the feature store at " + dir + " is corrupt: cannot read " + StoreFiles.HEADER + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Parses a header and checks its version and consistency; a {@link StoreException} names what is wrong. */
+  static StoreHeader checkHeader(String json, String where) {
+    StoreHeader h = StoreHeader.parse(json, where);
+    if (h.version() > StoreFiles.FORMAT_VERSION) {
+      throw new StoreException(where + " has format version " + h.version() + "; this build reads up to " + StoreFiles.FORMAT_VERSION
+          + " (written by a newer Segmenta)");
+    }
+    if (h.version() < 1 || h.rows() < 0 || h.cols() < 1 || h.idBytes() < 0 || h.columns().size() != h.cols()
+        || h.rows() > Long.MAX_VALUE / Float.BYTES / h.cols() || h.matrixBytes() != h.rows() * h.cols() * Float.BYTES) {
+      throw new StoreException(where + " is corrupt: its header is inconsistent (version " + h.version() + ", " + h.rows() + " rows, "
+          + h.cols() + " columns, " + h.columns().size() + " column names, " + h.matrixBytes() + " matrix bytes)");
+    }
+    return h;
   }
 
   private static MemorySegment map(Path file, long expected, Arena arena, String what) throws IOException {

@@ -165,7 +165,7 @@ class SegmentCliTest {
     assertBadInput(kmeans(p, "--k", "two"), "--k");
     assertBadInput(kmeans(p, "--k", "1", "--backend", "tpu"), "--backend", "tpu");
     assertBadInput(kmeans(p, "--k", "1", "--scale", "log"), "--scale");
-    assertBadInput(kmeans(p, "--k", "1", "--init", "kmeans||"), "--init");
+    assertBadInput(kmeans(p, "--k", "1", "--init", "farthest-first"), "--init");
     assertBadInput(kmeans(p, "--k", "1", "--max-iter", "0"), "max-iter");
     assertBadInput(kmeans(p, "--k", "1", "--tol", "-1"), "tol");
     assertBadInput(kmeans(p, "--k", "1", "--progress", "sometimes"), "--progress");
