@@ -4,6 +4,7 @@ import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
 import io.segmenta.density.Dbscan;
 import io.segmenta.preprocess.FeatureScaling;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +39,8 @@ final class DbscanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+    try (RunDir stage = RunDir.open(run.out, run.force);
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       Dataset x = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data()).apply(in.data());
@@ -50,8 +52,8 @@ final class DbscanCommand implements Callable<Integer> {
         if (l < 0) noise++;
         else sizes[l]++;
       }
-      RunOutputs.prepare(run.out);
-      RunOutputs.writeLabels(run.out.resolve("assignments.csv"), in.data(), r.labels(), "core", i -> r.core()[i] ? "1" : "0");
+      Path dir = stage.path();
+      RunOutputs.writeLabels(dir.resolve("assignments.csv"), in.data(), r.labels(), "core", i -> r.core()[i] ? "1" : "0");
       RunOutputs.Json j = RunOutputs.summary("dbscan", in.data(), null, in.source(), seconds, in.readSeconds());
       j.field("eps", eps);
       j.field("min_pts", minPts);
@@ -63,7 +65,8 @@ final class DbscanCommand implements Callable<Integer> {
       j.field("index", x.cols() <= 3 ? "grid" : x.cols() < Dbscan.PAIRWISE_FROM_D ? "k-d tree" : "pairwise kernel on " + engine.backend().name());
       j.field("scale", scaling.method().label());
       j.longs("segment_sizes", sizes);
-      RunOutputs.finish(run.out, j);
+      RunOutputs.finish(dir, j);
+      stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "DBSCAN: %d clusters, %d noise rows of %d; outputs in %s%n", r.clusters(), noise,
           in.data().rows(), run.out);
       return 0;

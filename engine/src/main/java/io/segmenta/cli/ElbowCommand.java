@@ -9,6 +9,7 @@ import io.segmenta.mixture.CovarianceType;
 import io.segmenta.mixture.GmmParams;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,7 +63,8 @@ final class ElbowCommand implements Callable<Integer> {
     int[] range = KArgs.range(spec, k.contains("-") && !k.startsWith("auto") ? "auto:" + k : k);
     if (range[0] == range[1]) throw new ParameterException(spec.commandLine(), "--k needs a range MIN-MAX, got " + k);
     if (r.equals("silhouette") && range[0] < 2) throw new ParameterException(spec.commandLine(), "--rule silhouette needs k >= 2");
-    try (DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+    try (RunDir stage = RunDir.open(run.out, run.force);
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       List<ChooseK.Point> curve = new ArrayList<>();
@@ -86,15 +88,15 @@ final class ElbowCommand implements Callable<Integer> {
         default -> ChooseK.elbow(curve);
       };
       double seconds = (System.nanoTime() - t0) / 1e9;
-      RunOutputs.prepare(run.out);
-      RunOutputs.atomically(run.out.resolve("elbow.csv"), w -> {
+      Path dir = stage.path();
+      RunOutputs.atomically(dir.resolve("elbow.csv"), w -> {
         w.write("k,inertia" + (sil.isEmpty() ? "" : ",silhouette") + (bic.isEmpty() ? "" : ",bic") + "\n");
         for (int i = 0; i < curve.size(); i++) {
           w.write(curve.get(i).k() + "," + RunOutputs.num(curve.get(i).inertia()) + (sil.isEmpty() ? "" : "," + RunOutputs.num(sil.get(i)))
               + (bic.isEmpty() ? "" : "," + RunOutputs.num(bic.get(i))) + "\n");
         }
       });
-      Charts.elbow(curve, chosen, run.out.resolve("charts"));
+      Charts.elbow(curve, chosen, dir.resolve("charts"));
       RunOutputs.Json j = RunOutputs.summary("elbow", in.data(), engine.backend(), in.source(), seconds, in.readSeconds());
       j.field("rule", switch (r) {
         case "silhouette" -> "highest silhouette" + (sample > 0 ? " (on " + sample + " sampled rows)" : " (exact)");
@@ -107,7 +109,8 @@ final class ElbowCommand implements Callable<Integer> {
       if (!sil.isEmpty()) j.numbers("silhouette", sil.stream().mapToDouble(Double::doubleValue).toArray());
       if (!bic.isEmpty()) j.numbers("bic", bic.stream().mapToDouble(Double::doubleValue).toArray());
       j.field("scale", scaling.method().label());
-      RunOutputs.finish(run.out, j);
+      RunOutputs.finish(dir, j);
+      stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "k = %d (%s over k = %d..%d); curve in %s%n", chosen, r, range[0], range[1],
           run.out.resolve("elbow.csv"));
       return 0;

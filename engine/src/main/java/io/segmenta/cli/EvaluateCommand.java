@@ -48,7 +48,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (sample < 0) throw new ParameterException(spec.commandLine(), "--sample must be >= 0, got " + sample);
-    try (DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+    try (RunDir stage = RunDir.open(run.out, run.force);
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       int[] all = LabelsFile.read(labels, in.data());
@@ -94,8 +95,9 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       j.field("evaluate_seconds", seconds);
-      RunOutputs.prepare(run.out);
-      RunOutputs.finish(run.out, j);
+      Path dir = stage.path();
+      RunOutputs.finish(dir, j);
+      stage.commit();
       spec.commandLine().getOut().printf("%s", j);
       return 0;
     }

@@ -7,6 +7,7 @@ import io.segmenta.mixture.GmmParams;
 import io.segmenta.mixture.GmmResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +65,8 @@ final class GmmCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     int[] range = KArgs.range(spec, k);
     CovarianceType type = CovarianceType.parse(covariance);
-    try (DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+    try (RunDir stage = RunDir.open(run.out, run.force);
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       List<GmmResult> fits = new ArrayList<>();
@@ -79,13 +81,13 @@ final class GmmCommand implements Callable<Integer> {
       if (range[0] != range[1]) {
         spec.commandLine().getErr().printf(Locale.ROOT, "segment: k = %d has the lowest BIC over k = %d..%d%n", m.k(), range[0], range[1]);
       }
-      RunOutputs.prepare(run.out);
+      Path dir = stage.path();
       double[][] proba = engine.predictProba(m, in.data());
       int[] labels = best.labels();
-      RunOutputs.writeLabels(run.out.resolve("assignments.csv"), in.data(), labels, "probability", i -> Float.toString((float) proba[i][labels[i]]));
+      RunOutputs.writeLabels(dir.resolve("assignments.csv"), in.data(), labels, "probability", i -> Float.toString((float) proba[i][labels[i]]));
       long[] sizes = new long[m.k()];
       for (int l : labels) sizes[l]++;
-      RunOutputs.atomically(run.out.resolve("components.csv"), w -> {
+      RunOutputs.atomically(dir.resolve("components.csv"), w -> {
         w.write("segment,size,weight");
         for (String c : m.columns()) w.write("," + RunOutputs.csvField(c));
         w.write("\n");
@@ -97,7 +99,7 @@ final class GmmCommand implements Callable<Integer> {
         }
       });
       if (fits.size() > 1) {
-        RunOutputs.atomically(run.out.resolve("bic.csv"), w -> {
+        RunOutputs.atomically(dir.resolve("bic.csv"), w -> {
           w.write("k,log_likelihood,bic,aic\n");
           for (GmmResult r : fits) {
             w.write(r.model().k() + "," + RunOutputs.num(r.model().logLikelihood()) + "," + RunOutputs.num(r.model().bic()) + ","
@@ -127,7 +129,8 @@ final class GmmCommand implements Callable<Integer> {
       j.field("scale", scaling.method().label());
       j.strings("log1p_columns", m.scaling().log1pColumns(m.columns()));
       j.longs("segment_sizes", sizes);
-      RunOutputs.finish(run.out, j);
+      RunOutputs.finish(dir, j);
+      stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "GMM (%s): k = %d, mean log-likelihood %.6f, BIC %.2f, %d iterations%s; outputs in %s%n",
           type.label(), m.k(), m.logLikelihood() / m.trainingWeight(), m.bic(), m.iterations(), m.converged() ? "" : " (not converged)", run.out);
       return 0;

@@ -5,6 +5,7 @@ import io.segmenta.data.Dataset;
 import io.segmenta.hierarchy.Hierarchical;
 import io.segmenta.hierarchy.Linkage;
 import io.segmenta.preprocess.FeatureScaling;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,7 +61,8 @@ final class HierarchicalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if ((k == null) == (height == null)) throw new ParameterException(spec.commandLine(), "give exactly one of --k K and --height H");
     Linkage method = Linkage.parse(linkage);
-    try (DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+    try (RunDir stage = RunDir.open(run.out, run.force);
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       Dataset x = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data()).apply(in.data());
@@ -84,10 +86,10 @@ final class HierarchicalCommand implements Callable<Integer> {
       for (int l : labels) clusters = Math.max(clusters, l + 1);
       long[] sizes = new long[clusters];
       for (int l : labels) sizes[l]++;
-      RunOutputs.prepare(run.out);
-      RunOutputs.writeLabels(run.out.resolve("assignments.csv"), in.data(), labels, null, null);
+      Path dir = stage.path();
+      RunOutputs.writeLabels(dir.resolve("assignments.csv"), in.data(), labels, null, null);
       double[][] zz = z;
-      RunOutputs.atomically(run.out.resolve("linkage.csv"), w -> {
+      RunOutputs.atomically(dir.resolve("linkage.csv"), w -> {
         w.write("a,b,height,size\n");
         for (double[] r : zz) w.write((long) r[0] + "," + (long) r[1] + "," + RunOutputs.num(r[2]) + "," + RunOutputs.num(r[3]) + "\n");
       });
@@ -100,7 +102,8 @@ final class HierarchicalCommand implements Callable<Integer> {
       else j.field("cut_height", z.length >= clusters ? z[z.length - clusters][2] : 0);
       j.field("scale", scaling.method().label());
       j.longs("segment_sizes", sizes);
-      RunOutputs.finish(run.out, j);
+      RunOutputs.finish(dir, j);
+      stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "Hierarchical (%s, %s): %d clusters; outputs in %s%n", method.name().toLowerCase(Locale.ROOT),
           micro != null ? "two-stage" : "exact", clusters, run.out);
       return 0;

@@ -114,8 +114,28 @@ final class KMeansCommand implements Callable<Integer> {
 
   }
 
+  /** The output directory as the user named it (run.out points at the staging directory while the run writes). */
+  private Path shownOut;
+
   @Override
   public Integer call() throws Exception {
+    shownOut = run.out;
+    try (RunDir stage = RunDir.open(run.out, run.force)) {
+      run.out = stage.path();
+      int rc = run();
+      stage.commit();
+      return rc;
+    } finally {
+      run.out = shownOut;
+    }
+  }
+
+  /** Where a file under the output directory will be once the run has finished. */
+  private Path shown(Path p) {
+    return p.startsWith(run.out) ? shownOut.resolve(run.out.relativize(p)) : p;
+  }
+
+  private int run() throws Exception {
     BackendChoice backend = Cli.backend(spec, run.backend);
     if (run.threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + run.threads);
     int sources = (table.input != null ? 1 : 0) + (store != null ? 1 : 0) + (transactions != null ? 1 : 0);
@@ -123,6 +143,8 @@ final class KMeansCommand implements Callable<Integer> {
     if (transactions != null) {
       if (preset == null) throw new ParameterException(spec.commandLine(), "--transactions needs --preset (online-retail, cdnow or groceries)");
       store = run.out.resolve("store");
+      // The store is rebuilt with the run; it keeps the previous run's published assignments (migration, early warning).
+      PublishedAssignments.carryOver(shownOut.resolve("store"), store);
       Path rej = run.out.resolve("rejects.csv");
       RfmIngest.Report r;
       try (Progress p = Progress.bytes("Aggregating " + transactions.getFileName(), transactions, !Cli.progress(spec, run.progress),
@@ -131,8 +153,8 @@ final class KMeansCommand implements Callable<Integer> {
         p.done();
       }
       spec.commandLine().getErr().printf(java.util.Locale.ROOT, "segment: %d transaction lines -> %d customers x %d features in %s%s%n",
-          r.lines(), r.customers(), r.features().size(), store,
-          r.withoutCustomer() > 0 ? "; " + r.withoutCustomer() + " lines without a customer id excluded (see " + rej + ")" : "");
+          r.lines(), r.customers(), r.features().size(), shown(store),
+          r.withoutCustomer() > 0 ? "; " + r.withoutCustomer() + " lines without a customer id excluded (see " + shown(rej) + ")" : "");
     }
     if (store != null && (table.columns != null || table.idColumn != null || table.weightColumn != null || table.header != null)) {
       throw new ParameterException(spec.commandLine(), "--columns, --id-column, --weight-column and --header apply to --input, not --store");
@@ -219,7 +241,7 @@ final class KMeansCommand implements Callable<Integer> {
           }
         }
       }
-      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? fs.dir() : table.input, readSeconds,
+      RunOutputs.writeKMeans(run.out, data, result, engine.backend(), fs != null ? shown(fs.dir()) : table.input, readSeconds,
           iterationSeconds[1] == 0 ? Double.NaN : iterationSeconds[0] / iterationSeconds[1], curve);
       java.util.List<io.segmenta.insights.SegmentProfile> profiles = io.segmenta.insights.Profiles.of(data, result.labels(), kp.k(),
           insight.names == null ? java.util.Map.of() : insight.names, kp.seed());
@@ -328,18 +350,18 @@ final class KMeansCommand implements Callable<Integer> {
       Path report = run.out.resolve("report.html");
       io.segmenta.cli.RunOutputs.atomically(report, w -> w.write(io.segmenta.insights.HtmlReport.render("Segments of " + data.rows() + " customers",
           segmentsMd, pngs)));
-      spec.commandLine().getErr().println("segment: report written to " + report.toAbsolutePath());
+      spec.commandLine().getErr().println("segment: report written to " + shown(report).toAbsolutePath());
       io.segmenta.cli.RunOutputs.atomically(run.out.resolve("profiles.csv"), w -> w.write(io.segmenta.insights.ProfileReport.csv(profiles, data.columns())));
       spec.commandLine().getOut().print(io.segmenta.insights.ProfileReport.table(profiles, data.columns()));
       spec.commandLine().getOut().flush();
       if (fs != null) {
         long v = PublishedAssignments.publish(fs.dir(), data.rows(), data::id, result.labels(), result.distances(),
             PublishedAssignments.runJson("kmeans", kp.k(), data.rows(), result.model().inertia(), engine.backend().name()));
-        spec.commandLine().getErr().printf("segment: assignments published to %s as version %d%n", fs.dir(), v);
+        spec.commandLine().getErr().printf("segment: assignments published to %s as version %d%n", shown(fs.dir()), v);
       }
       spec.commandLine().getErr().printf("segment: %d rows, %d segments, inertia %.6g, %d iterations%s; outputs in %s%n",
           data.rows(), kp.k(), result.model().inertia(), result.model().iterations(),
-          result.model().converged() ? "" : " (not converged: raise --max-iter)", run.out);
+          result.model().converged() ? "" : " (not converged: raise --max-iter)", shownOut);
     }
     return SegmentCli.EXIT_OK;
   }

@@ -8,8 +8,13 @@ import picocli.CommandLine.ParameterException;
 
 /** Where a run writes and what it runs on; shared by every algorithm command. */
 final class RunArgs {
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing; existing outputs are replaced).")
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Output directory (created if missing). It is replaced as a whole when the run finishes; a run that fails or is "
+          + "killed leaves the previous outputs in place.")
   Path out;
+
+  @Option(names = "--force", description = "Write into --out even when it holds files that no Segmenta run wrote (they are replaced).")
+  boolean force;
 
   @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto",
       description = "auto, cpu, scalar, cuda or opencl (default: ${DEFAULT-VALUE}).")

@@ -62,6 +62,7 @@ public final class ModelFile {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
       try {
+        io.segmenta.store.FileAccess.restrictFile(tmp);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
           ch.write(new ByteBuffer[] {header, ByteBuffer.wrap(payload), trailer});
           ch.force(true);

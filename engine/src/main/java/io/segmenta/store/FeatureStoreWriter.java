@@ -75,6 +75,7 @@ public final class FeatureStoreWriter implements AutoCloseable {
         throw new InvalidInputException("a feature store already exists at " + dir + "; pass --overwrite to replace it");
       }
       Files.createDirectories(dir);
+      FileAccess.restrictDir(dir); // customer ids and features: the owner's alone unless configured
       boolean partial = false;
       // The marker goes first, so that a crash while clearing leaves an incomplete store, not a mixed one.
       for (String f : StoreFiles.ALL) partial |= Files.deleteIfExists(dir.resolve(f));

@@ -73,6 +73,33 @@ public final class PublishedAssignments {
    * to the run (the recommender's tables). Write them before publishing for readers to see them
    * together with the assignments.
    */
+  /**
+   * Carries the published versions of {@code from} into {@code to} (a store being rebuilt elsewhere,
+   * to replace it), so that the rebuilt store still knows the previous run. Published files are never
+   * modified, so they are hard-linked where the file system allows, copied otherwise.
+   */
+  public static void carryOver(Path from, Path to) {
+    Path src = from.resolve(DIR);
+    if (!Files.isDirectory(src)) return;
+    Path dst = to.resolve(DIR);
+    try (java.util.stream.Stream<Path> walk = Files.walk(src)) {
+      for (Path p : walk.toList()) {
+        Path q = dst.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(q);
+        } else {
+          try {
+            Files.createLink(q, p);
+          } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(p, q);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot carry the published assignments of " + from + " over: " + e.getMessage(), e);
+    }
+  }
+
   public static Path versionDir(Path store, long version) {
     return store.resolve(DIR).resolve(name(version));
   }
