@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-10m}
 cd "$root"
 ./mvnw -B -q -DskipTests install >&2
-for t in ModelFileFuzzTest StoreHeaderFuzzTest 'CsvIngestFuzzTest#features' 'CsvIngestFuzzTest#transactions'; do
+for t in 'ModelFileFuzzTest#decode' 'ModelFileFuzzTest#payload' StoreHeaderFuzzTest 'CsvIngestFuzzTest#features' 'CsvIngestFuzzTest#transactions'; do
   echo "run-fuzz: $t for $duration" >&2
   JAZZER_FUZZ=1 ./mvnw -B -pl engine surefire:test -Dtest="$t" -Djazzer.max_duration="$duration" -Dsurefire.failIfNoSpecifiedTests=false \
     | grep -E "DONE|Tests run:|FuzzTestFinding|crash-" || true
