@@ -13,6 +13,7 @@ final class DeviceBuffer implements AutoCloseable {
 
   DeviceBuffer(long bytes) {
     this.bytes = bytes;
+    io.segmenta.kernels.gpu.FaultInjection.beforeAllocation("CUDA", bytes);
     cuMemAlloc(ptr, Math.max(bytes, 4));
   }
 

@@ -13,6 +13,7 @@ final class Launch {
   private Launch() {}
 
   static void run(String kernel, CUfunction f, int gx, int gy, int bx, int by, int sharedBytes, Pointer params) {
+    io.segmenta.kernels.gpu.FaultInjection.beforeLaunch("CUDA", kernel);
     try {
       cuLaunchKernel(f, gx, gy, 1, bx, by, 1, sharedBytes, null, params, null);
       cuCtxSynchronize();
@@ -24,6 +25,7 @@ final class Launch {
 
   /** Queues a launch on {@code stream} without waiting; a launch error still names the kernel. */
   static void async(String kernel, CUfunction f, int gx, int gy, int bx, int by, Pointer params, jcuda.driver.CUstream stream) {
+    io.segmenta.kernels.gpu.FaultInjection.beforeLaunch("CUDA", kernel);
     try {
       cuLaunchKernel(f, gx, gy, 1, bx, by, 1, 0, stream, params, null);
     } catch (CudaException e) {

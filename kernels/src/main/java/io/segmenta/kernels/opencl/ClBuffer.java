@@ -14,6 +14,7 @@ final class ClBuffer implements AutoCloseable {
 
   ClBuffer(OpenClContext ctx, long bytes) {
     this.bytes = bytes;
+    io.segmenta.kernels.gpu.FaultInjection.beforeAllocation("OpenCL", bytes);
     this.mem = clCreateBuffer(ctx.context, CL_MEM_READ_WRITE, Math.max(bytes, 4), null, null);
   }
 

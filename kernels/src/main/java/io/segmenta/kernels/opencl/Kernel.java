@@ -45,6 +45,7 @@ final class Kernel {
 
   void run(long gx, long gy, long lx, long ly) {
     long[] global = {roundUp(gx, lx), roundUp(gy, ly)};
+    io.segmenta.kernels.gpu.FaultInjection.beforeLaunch("OpenCL", name);
     try {
       clEnqueueNDRangeKernel(ctx.queue, kernel, 2, null, global, new long[] {lx, ly}, 0, null, null);
       clFinish(ctx.queue);
