@@ -16,9 +16,40 @@ public final class SegmentLookup implements AutoCloseable {
   private final long refreshNanos;
   private volatile Snapshot snapshot;
   private volatile long checkedAt;
-  private boolean closed;
+  private volatile boolean closed;
 
-  private record Snapshot(long version, ChronicleMap<CharSequence, Long> map) {}
+  /**
+   * One published version, counted: the lookup holds one reference while the version is current and
+   * each call holds one while it reads, so a replaced version's map is closed (and its file
+   * unmapped) as soon as the last call on it returns. A long-running service that sees many runs
+   * keeps at most the versions being read.
+   */
+  private static final class Snapshot {
+    final long version;
+    final ChronicleMap<CharSequence, Long> map;
+    private final java.util.concurrent.atomic.AtomicInteger refs = new java.util.concurrent.atomic.AtomicInteger(1);
+
+    Snapshot(long version, ChronicleMap<CharSequence, Long> map) {
+      this.version = version;
+      this.map = map;
+    }
+
+    long version() { return version; }
+
+    ChronicleMap<CharSequence, Long> map() { return map; }
+
+    /** Takes a reference, unless the snapshot was already retired and closed. */
+    boolean acquire() {
+      for (int r = refs.get(); r > 0; r = refs.get()) {
+        if (refs.compareAndSet(r, r + 1)) return true;
+      }
+      return false;
+    }
+
+    void release() {
+      if (refs.decrementAndGet() == 0) map.close();
+    }
+  }
 
   private SegmentLookup(Path store, long refreshMillis) {
     this.root = store.resolve(PublishedAssignments.DIR);
@@ -57,9 +88,19 @@ public final class SegmentLookup implements AutoCloseable {
   /** The customer's segment in the newest published run, if the customer is in it. */
   public Optional<SegmentAssignment> segmentOf(String customerId) {
     maybeRefresh();
-    Snapshot s = snapshot;
-    Long v = s.map().get(customerId);
-    return v == null ? Optional.empty() : Optional.of(SegmentAssignment.unpack(v, s.version()));
+    while (true) {
+      Snapshot s = snapshot;
+      if (!s.acquire()) {
+        if (closed) throw new IllegalStateException("lookup is closed");
+        continue; // replaced and closed between the read and the acquire: take the new one
+      }
+      try {
+        Long v = s.map().get(customerId);
+        return v == null ? Optional.empty() : Optional.of(SegmentAssignment.unpack(v, s.version()));
+      } finally {
+        s.release();
+      }
+    }
   }
 
   /** The version lookups are served from. */
@@ -81,18 +122,14 @@ public final class SegmentLookup implements AutoCloseable {
     if (PublishedAssignments.current(root) == snapshot.version()) return;
     Snapshot old = snapshot;
     snapshot = load();
-    // Calls already holding the old snapshot finish on it; Chronicle Map reads after close fail,
-    // so the old map is left to the garbage collector rather than closed under them.
-    oldMaps.add(old.map());
+    // Calls already reading the old version finish on it; the last one out closes it.
+    old.release();
   }
-
-  private final java.util.List<ChronicleMap<CharSequence, Long>> oldMaps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    snapshot.map().close();
-    for (ChronicleMap<CharSequence, Long> m : oldMaps) m.close();
+    snapshot.release();
   }
 }

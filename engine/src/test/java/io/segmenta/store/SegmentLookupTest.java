@@ -33,27 +33,41 @@ class SegmentLookupTest {
       assertEquals(1, a.version());
       assertTrue(lookup.segmentOf("nobody").isEmpty());
 
-      // A reader keeps reading while runs 2..4 are published; every answer is one whole run.
+      // 16 readers keep reading while runs 2..4 are published; every answer is one whole run.
       AtomicBoolean stop = new AtomicBoolean();
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread reader = new Thread(() -> {
-        try {
-          int i = 0;
-          while (!stop.get()) {
-            SegmentAssignment s = lookup.segmentOf("cust-" + (i++ % n)).orElseThrow();
-            assertEquals(s.version(), s.segment(), "segment from the run it claims");
-            assertEquals(s.version(), s.distance(), 0f);
+      java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+      java.util.List<Thread> readers = new java.util.ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int seed = t;
+        Thread reader = new Thread(() -> {
+          try {
+            int i = seed * 1000;
+            long last = 0;
+            while (!stop.get()) {
+              SegmentAssignment s = lookup.segmentOf("cust-" + (i++ % n)).orElseThrow();
+              assertEquals(s.version(), s.segment(), "segment from the run it claims");
+              assertEquals(s.version(), s.distance(), 0f);
+              assertTrue(s.version() >= last, "a reader never goes back to an older run");
+              last = s.version();
+              reads.incrementAndGet();
+            }
+          } catch (Throwable th) {
+            failure.compareAndSet(null, th);
           }
-        } catch (Throwable t) {
-          failure.set(t);
-        }
-      });
-      reader.start();
-      for (int v = 2; v <= 4; v++) assertEquals(v, publish(store, n, v));
+        });
+        readers.add(reader);
+        reader.start();
+      }
+      for (int v = 2; v <= 4; v++) {
+        assertEquals(v, publish(store, n, v));
+        lookup.refresh();
+      }
       Thread.sleep(50);
       stop.set(true);
-      reader.join();
+      for (Thread r : readers) r.join();
       if (failure.get() != null) throw new AssertionError(failure.get());
+      assertTrue(reads.get() > 16, "the readers read: " + reads.get());
       lookup.refresh();
       assertEquals(4, lookup.version());
       assertEquals(4, lookup.segmentOf("cust-0").orElseThrow().segment());
