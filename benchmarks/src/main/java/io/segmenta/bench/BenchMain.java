@@ -25,6 +25,7 @@ public final class BenchMain {
       System.out.println("       BenchMain peers [--help]");
       System.out.println("       BenchMain aparapi [n d k reps]   (Aparapi vs the JOCL kernel on one OpenCL device)");
       System.out.println("       BenchMain quality [--swaps 5000] [--seeds 1,2,3,4,5] [--sets s1,a3,...] [--sklearn true|false]");
+      System.out.println("       BenchMain lookups [--customers 1000000] [--threads 16] [--seconds 20 | 600 for the soak] [--refresh-ms 100]");
       return;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -33,8 +34,9 @@ public final class BenchMain {
       case "peers" -> System.exit(PeersRunner.main(rest));
       case "aparapi" -> io.segmenta.bench.aparapi.AparapiVsJocl.main(rest);
       case "quality" -> QualityRunner.main(rest);
+      case "lookups" -> LookupLoad.main(rest);
       default -> {
-        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh, peers, aparapi or quality");
+        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh, peers, aparapi, quality or lookups");
         System.exit(2);
       }
     }
