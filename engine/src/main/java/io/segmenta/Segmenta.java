@@ -86,6 +86,31 @@ public final class Segmenta implements AutoCloseable {
     return ModelFile.load(file);
   }
 
+  /** Writes a Gaussian mixture to {@code file} in the versioned model format, atomically. */
+  public static void saveModel(GmmModel model, Path file) {
+    ModelFile.save(model, file);
+  }
+
+  /** Writes a DBSCAN model (core points, eps, scaling) to {@code file}, atomically. */
+  public static void saveModel(io.segmenta.density.DbscanModel model, Path file) {
+    ModelFile.save(model, file);
+  }
+
+  /** The kind of model a file holds (K-Means, Gaussian mixture or DBSCAN), after checking the whole file. */
+  public static ModelFile.Kind modelKind(Path file) {
+    return ModelFile.kindOf(file);
+  }
+
+  /** Reads a Gaussian mixture written by {@link #saveModel(GmmModel, Path)}. */
+  public static GmmModel loadGmmModel(Path file) {
+    return ModelFile.loadGmm(file);
+  }
+
+  /** Reads a DBSCAN model written by {@link #saveModel(io.segmenta.density.DbscanModel, Path)}. */
+  public static io.segmenta.density.DbscanModel loadDbscanModel(Path file) {
+    return ModelFile.loadDbscan(file);
+  }
+
   /**
    * Opens a feature store written by {@code segment ingest} or {@link io.segmenta.store.FeatureStoreWriter}:
    * {@code store.dataset()} is what {@link #kmeans} takes.
@@ -254,6 +279,11 @@ public final class Segmenta implements AutoCloseable {
       }
     });
     return out;
+  }
+
+  /** The DBSCAN cluster of each new row (after the model's scaling): its nearest core point's within eps, else -1. */
+  public int[] predict(io.segmenta.density.DbscanModel model, Dataset data) {
+    return model.predict(backend, model.scaling().apply(data));
   }
 
   /** Each row's probability of belonging to each component ({@code [n][k]}, rows sum to 1). */

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
     description = {"Clusters rows that have at least --min-pts rows (themselves included) within --eps, as scikit-learn's DBSCAN,",
         "and writes, under --out:",
         "  assignments.csv  id,segment,core: segment -1 is noise; core is 1 for core points",
-        "  summary.json     algorithm, eps, min_pts, clusters, noise, ..."},
+        "  summary.json     algorithm, eps, min_pts, clusters, noise, ...",
+        "  model.segm       core points, eps and scaling, for 'segment predict': a new row joins its nearest core point's cluster",
+        "                   when that point is within eps, else it is noise"},
     usageHelpWidth = 120)
 final class DbscanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -43,7 +45,8 @@ final class DbscanCommand implements Callable<Integer> {
          DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
-      Dataset x = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data()).apply(in.data());
+      FeatureScaling fitted = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data());
+      Dataset x = fitted.apply(in.data());
       Dbscan.Result r = engine.dbscan(x, eps, minPts);
       double seconds = (System.nanoTime() - t0) / 1e9;
       long noise = 0;
@@ -54,6 +57,7 @@ final class DbscanCommand implements Callable<Integer> {
       }
       Path dir = stage.path();
       RunOutputs.writeLabels(dir.resolve("assignments.csv"), in.data(), r.labels(), "core", i -> r.core()[i] ? "1" : "0");
+      Segmenta.saveModel(io.segmenta.density.DbscanModel.of(in.data().columns(), fitted, x, r, eps, minPts), dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("dbscan", in.data(), null, in.source(), seconds, in.readSeconds());
       j.field("eps", eps);
       j.field("min_pts", minPts);

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         "  assignments.csv  id,segment,probability: each row's most probable component and its probability",
         "  components.csv   segment,size,weight,<columns...>: sizes, mixing weights and means in the input's units",
         "  bic.csv          k,log_likelihood,bic,aic for every k fitted (with --k auto)",
-        "  summary.json     algorithm, k, covariance_type, log_likelihood, lower_bound, bic, aic, iterations, converged, ..."},
+        "  summary.json     algorithm, k, covariance_type, log_likelihood, lower_bound, bic, aic, iterations, converged, ...",
+        "  model.segm       the mixture with its scaling, for 'segment predict' (docs/model-format.md)"},
     usageHelpWidth = 120)
 final class GmmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -107,6 +108,7 @@ final class GmmCommand implements Callable<Integer> {
           }
         });
       }
+      Segmenta.saveModel(m, dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("gmm", in.data(), engine.backend(), in.source(), seconds, in.readSeconds());
       j.field("k", m.k());
       if (fits.size() > 1) j.field("k_selection", "lowest BIC over k = " + range[0] + ".." + range[1]);

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         "  assignments.csv  id,segment for every row",
         "  linkage.csv      a,b,height,size: SciPy's linkage matrix (row i makes cluster n + i)",
         "  summary.json     algorithm, linkage, k, cut height, mode, ...",
+        "  model.segm       each cluster's mean with the scaling, for 'segment predict' (new rows join the nearest mean)",
         "Exact mode keeps n(n-1)/2 distances in memory, so it stops at --max-rows (20,000 by default: 1.6 GB). Past it, use",
         "--micro-clusters M: K-Means first summarises the rows into M weighted micro-clusters (1,000 to 10,000 keeps the",
         "detail), then the hierarchy is built over them; linkage.csv then describes the micro-clusters (sizes count rows)."},
@@ -65,7 +66,8 @@ final class HierarchicalCommand implements Callable<Integer> {
          DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
-      Dataset x = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data()).apply(in.data());
+      FeatureScaling fitted = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data());
+      Dataset x = fitted.apply(in.data());
       double[][] z;
       int[] labels;
       if (micro != null) {
@@ -93,6 +95,16 @@ final class HierarchicalCommand implements Callable<Integer> {
         w.write("a,b,height,size\n");
         for (double[] r : zz) w.write((long) r[0] + "," + (long) r[1] + "," + RunOutputs.num(r[2]) + "," + RunOutputs.num(r[3]) + "\n");
       });
+      // The model for new rows: each cluster's mean (scaled), assigned by the nearest mean.
+      double[][] means = new double[clusters][x.cols()];
+      float[] row = new float[x.cols()];
+      for (int i = 0; i < labels.length; i++) {
+        x.matrix().copyRow(i, row, 0);
+        for (int t = 0; t < row.length; t++) means[labels[i]][t] += row[t] / sizes[labels[i]];
+      }
+      Segmenta.saveModel(new io.segmenta.kmeans.KMeansModel(in.data().columns(), means, fitted, EvaluateCommand.inertia(x, labels, clusters), 0,
+          true, x.rows(), io.segmenta.kmeans.KMeansParams.builder(clusters).scale(scaling.method()).log1p(scaling.log1p()).build()),
+          dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("hierarchical", in.data(), micro != null ? engine.backend() : null, in.source(), seconds,
           in.readSeconds());
       j.field("linkage", method.name().toLowerCase(Locale.ROOT));

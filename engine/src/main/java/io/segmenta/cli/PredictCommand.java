@@ -4,7 +4,11 @@ import io.segmenta.EngineOptions;
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
 import io.segmenta.data.TableReader;
+import io.segmenta.density.DbscanModel;
 import io.segmenta.kmeans.KMeansModel;
+import io.segmenta.mixture.GmmModel;
+import io.segmenta.model.ModelFile;
+import java.util.List;
 import io.segmenta.kmeans.Prediction;
 import io.segmenta.store.FeatureStore;
 import java.nio.file.Path;
@@ -17,9 +21,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code segment predict}: assign new rows to a saved model's segments. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-    header = "Assign the rows of a feature table to the segments of a saved model.",
-    description = {"Writes id,segment,distance for every row to --out. The model's columns are read by name",
-        "unless --columns is given, and the model's scaling is applied first."}, usageHelpWidth = 110)
+    header = "Assign the rows of a feature table to the segments of a saved model (any algorithm's model.segm).",
+    description = {"Writes, under --out: assignments.csv for every row and summary.json. The model's columns are read by name",
+        "unless --columns is given, and the model's fitted preprocessing (log1p, scaling) is applied first.",
+        "  K-Means and hierarchical models: id,segment,distance (nearest centroid, Euclidean in the scaled space)",
+        "  Gaussian mixtures:               id,segment,probability (most probable component)",
+        "  DBSCAN:                          id,segment (the nearest core point's cluster within eps, else -1)"}, usageHelpWidth = 110)
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -31,8 +38,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--store", paramLabel = "DIR", description = "Read the rows from a feature store instead of --input.")
   Path store;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output CSV: id,segment,distance.")
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Output directory (replaced as a whole when the run finishes; see segment kmeans --help).")
   Path out;
+
+  @Option(names = "--force", description = "Write into --out even when it holds files that no Segmenta run wrote.")
+  boolean force;
 
   @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto", description = "auto, cpu, scalar, cuda or opencl (default: ${DEFAULT-VALUE}).")
   String backend;
@@ -49,28 +60,62 @@ final class PredictCommand implements Callable<Integer> {
     if ((table.input == null) == (store == null)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --input FILE and --store DIR");
     }
-    KMeansModel m = Segmenta.loadModel(model);
+    ModelFile.Kind kind = Segmenta.modelKind(model);
+    KMeansModel km = kind == ModelFile.Kind.KMEANS ? Segmenta.loadModel(model) : null;
+    GmmModel gm = kind == ModelFile.Kind.GMM ? Segmenta.loadGmmModel(model) : null;
+    DbscanModel dm = kind == ModelFile.Kind.DBSCAN ? Segmenta.loadDbscanModel(model) : null;
+    List<String> columns = km != null ? km.columns() : gm != null ? gm.columns() : dm.columns();
+    long t0 = System.nanoTime();
     Dataset data;
     FeatureStore fs = null;
     if (store != null) {
       fs = FeatureStore.open(store);
-      if (!fs.columns().equals(m.columns())) {
+      if (!fs.columns().equals(columns)) {
         fs.close();
         throw new io.segmenta.InvalidInputException("the store at " + store + " has columns " + fs.columns() + ", the model was fitted on "
-            + m.columns());
+            + columns);
       }
       data = fs.dataset();
     } else {
       try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
-        data = TableReader.read(table.input, table.options(m.columns()), p::stepTo);
+        data = TableReader.read(table.input, table.options(columns), p::stepTo);
         p.done();
       }
     }
-    try (FeatureStore closeMe = fs; Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
-      Prediction p = engine.assign(m, data);
-      RunOutputs.writeAssignments(out, data, p.labels(), p.squaredDistances());
+    int segments;
+    try (RunDir stage = RunDir.open(out, force); FeatureStore closeMe = fs;
+         Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
+      Path dir = stage.path();
+      String algorithm;
+      if (km != null) {
+        Prediction p = engine.assign(km, data);
+        RunOutputs.writeAssignments(dir.resolve("assignments.csv"), data, p.labels(), p.squaredDistances());
+        segments = km.k();
+        algorithm = "kmeans";
+      } else if (gm != null) {
+        double[][] proba = engine.predictProba(gm, data);
+        int[] labels = new int[proba.length];
+        for (int i = 0; i < proba.length; i++) {
+          for (int c = 1; c < gm.k(); c++) if (proba[i][c] > proba[i][labels[i]]) labels[i] = c;
+        }
+        RunOutputs.writeLabels(dir.resolve("assignments.csv"), data, labels, "probability", i -> Float.toString((float) proba[i][labels[i]]));
+        segments = gm.k();
+        algorithm = "gmm";
+      } else {
+        int[] labels = engine.predict(dm, data);
+        RunOutputs.writeLabels(dir.resolve("assignments.csv"), data, labels, null, null);
+        segments = dm.clusters();
+        algorithm = "dbscan";
+      }
+      RunOutputs.Json j = RunOutputs.summary("predict", data, engine.backend(), store != null ? store : table.input, (System.nanoTime() - t0) / 1e9, 0);
+      j.field("model", model.toString());
+      j.field("model_algorithm", algorithm);
+      j.field("segments", segments);
+      RunOutputs.finish(dir, j);
+      stage.commit();
     }
-    spec.commandLine().getErr().printf("segment: %d rows assigned to %d segments; written to %s%n", data.rows(), m.k(), out);
+    spec.commandLine().getErr().printf("segment: %d rows assigned to %d segments; written to %s%n", data.rows(), segments,
+        out.resolve("assignments.csv"));
     return SegmentCli.EXIT_OK;
   }
 }

@@ -64,6 +64,11 @@ public record GmmModel(List<String> columns, CovarianceType covarianceType, doub
     return -2 * logLikelihood + 2 * parameters();
   }
 
+  /** Fails when a covariance is not positive definite (a hostile or corrupt model file). */
+  public void checkComponents() {
+    components();
+  }
+
   /** The kernels' form of the components. */
   GmmComponents components() {
     return Gaussians.components(new Gaussians.Params(covarianceType, weights, means, covariances), regCovar);

@@ -41,8 +41,10 @@ public final class ModelFile {
   /** "SEGMENTA" in ASCII. */
   static final byte[] MAGIC = "SEGMENTA".getBytes(StandardCharsets.US_ASCII);
   /** The format this build writes, and the newest it reads. */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
   static final int KIND_KMEANS = 1;
+  static final int KIND_GMM = 2;
+  static final int KIND_DBSCAN = 3;
   static final int HEADER_BYTES = 8 + 4 + 4 + 8;
   /** The largest file the reader accepts: nothing past it is read into memory. */
   static final long MAX_FILE_BYTES = 1L << 30;
@@ -51,11 +53,48 @@ public final class ModelFile {
 
   /** Writes {@code model} to {@code file} atomically, replacing any file there. */
   public static void save(KMeansModel model, Path file) {
-    byte[] payload = payload(model);
+    write(KIND_KMEANS, payload(model), file);
+  }
+
+  /** Writes a Gaussian mixture to {@code file} atomically (kind 2, from format version 4). */
+  public static void save(io.segmenta.mixture.GmmModel model, Path file) {
+    write(KIND_GMM, ModelPayloads.gmm(model), file);
+  }
+
+  /** Writes a DBSCAN model to {@code file} atomically (kind 3, from format version 4). */
+  public static void save(io.segmenta.density.DbscanModel model, Path file) {
+    write(KIND_DBSCAN, ModelPayloads.dbscan(model), file);
+  }
+
+  /** What a model file holds, from its header (the whole file is checked). */
+  public enum Kind { KMEANS, GMM, DBSCAN }
+
+  /** The kind of model in {@code file}; a {@link ModelFormatException} when it is not a valid model file. */
+  public static Kind kindOf(Path file) {
+    return switch (read(file, 0).kind) {
+      case KIND_KMEANS -> Kind.KMEANS;
+      case KIND_GMM -> Kind.GMM;
+      default -> Kind.DBSCAN;
+    };
+  }
+
+  /** Reads a Gaussian mixture written by {@link #save(io.segmenta.mixture.GmmModel, Path)}. */
+  public static io.segmenta.mixture.GmmModel loadGmm(Path file) {
+    Checked c = read(file, KIND_GMM);
+    return parse(c, in -> ModelPayloads.readGmm(in));
+  }
+
+  /** Reads a DBSCAN model written by {@link #save(io.segmenta.density.DbscanModel, Path)}. */
+  public static io.segmenta.density.DbscanModel loadDbscan(Path file) {
+    Checked c = read(file, KIND_DBSCAN);
+    return parse(c, in -> ModelPayloads.readDbscan(in));
+  }
+
+  private static void write(int kind, byte[] payload, Path file) {
     CRC32 crc = new CRC32();
     crc.update(payload);
     ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
-    header.put(MAGIC).putInt(FORMAT_VERSION).putInt(KIND_KMEANS).putLong(payload.length).flip();
+    header.put(MAGIC).putInt(FORMAT_VERSION).putInt(kind).putLong(payload.length).flip();
     ByteBuffer trailer = ByteBuffer.allocate(4).putInt((int) crc.getValue()).flip();
     Path dir = file.toAbsolutePath().getParent();
     try {
@@ -80,8 +119,16 @@ public final class ModelFile {
     }
   }
 
-  /** Reads a model written by {@link #save}. */
+  /** Reads a K-Means model written by {@link #save(KMeansModel, Path)}. */
   public static KMeansModel load(Path file) {
+    Checked c = read(file, KIND_KMEANS);
+    return parse(c, in -> readPayload(in, c.version));
+  }
+
+  /** A file whose header, length and checksum passed: its version, kind and payload. */
+  private record Checked(String where, int version, int kind, byte[] all, int length) {}
+
+  private static Checked read(Path file, int kind) {
     byte[] all;
     try {
       long size = Files.size(file);
@@ -95,23 +142,35 @@ public final class ModelFile {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read model file " + file + ": " + e.getMessage(), e);
     }
-    return decode(all, file.toString());
+    return check(all, file.toString(), kind);
   }
 
+  /** Decodes a K-Means model from a whole file's bytes (the reader the fuzz tests drive). */
   static KMeansModel decode(byte[] all, String where) {
+    Checked c = check(all, where, KIND_KMEANS);
+    return parse(c, in -> readPayload(in, c.version));
+  }
+
+  /** Header, length and checksum checks; {@code kind} 0 accepts any known kind. */
+  private static Checked check(byte[] all, String where, int kind) {
     if (all.length < MAGIC.length || !java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new ModelFormatException(where + " is not a Segmenta model file (no SEGMENTA magic at the start)");
     }
     if (all.length < HEADER_BYTES) throw new ModelFormatException(where + " is truncated: the header is incomplete");
     ByteBuffer h = ByteBuffer.wrap(all, MAGIC.length, HEADER_BYTES - MAGIC.length);
     int version = h.getInt();
-    int kind = h.getInt();
+    int k = h.getInt();
     long length = h.getLong();
     if (version > FORMAT_VERSION || version < 1) {
       throw new ModelFormatException(where + " has model format version " + version + "; this build reads versions 1 to "
           + FORMAT_VERSION + (version > FORMAT_VERSION ? " (written by a newer Segmenta)" : ""));
     }
-    if (kind != KIND_KMEANS) throw new ModelFormatException(where + " holds a model of kind " + kind + ", not K-Means (1)");
+    if (k < KIND_KMEANS || k > KIND_DBSCAN || (k != KIND_KMEANS && version < 4)) {
+      throw new ModelFormatException(where + " holds a model of unknown kind " + k);
+    }
+    if (kind != 0 && k != kind) {
+      throw new ModelFormatException(where + " holds a " + kindName(k) + " model, not a " + kindName(kind) + " one");
+    }
     if (length < 0 || length > all.length - HEADER_BYTES - 4L) {
       throw new ModelFormatException(where + " is truncated: the header promises " + length + " payload bytes and a checksum, the file has "
           + (all.length - HEADER_BYTES) + " bytes after the header");
@@ -126,18 +185,38 @@ public final class ModelFile {
       throw new ModelFormatException(where + " is corrupt: the payload checksum does not match (CRC-32 stored "
           + Integer.toHexString(stored) + ", computed " + Long.toHexString(crc.getValue()) + ")");
     }
+    return new Checked(where, version, k, all, (int) length);
+  }
+
+  static String kindName(int kind) {
+    return switch (kind) {
+      case KIND_KMEANS -> "K-Means";
+      case KIND_GMM -> "Gaussian mixture";
+      case KIND_DBSCAN -> "DBSCAN";
+      default -> "kind " + kind;
+    };
+  }
+
+  interface PayloadReader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static <T> T parse(Checked c, PayloadReader<T> reader) {
     try {
-      return readPayload(new DataInputStream(new ByteArrayInputStream(all, HEADER_BYTES, (int) length)), version);
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(c.all, HEADER_BYTES, c.length));
+      T model = reader.read(in);
+      if (in.available() != 0) throw new IOException(in.available() + " bytes left over after the model");
+      return model;
     } catch (EOFException e) {
-      throw new ModelFormatException(where + " is corrupt: the payload ends early", e);
+      throw new ModelFormatException(c.where + " is corrupt: the payload ends early", e);
     } catch (IOException | RuntimeException e) {
       // Whatever a hostile payload trips (a bad enum name, an invalid parameter), the caller sees one documented exception.
-      throw new ModelFormatException(where + " is corrupt: " + e.getMessage(), e);
+      throw new ModelFormatException(c.where + " is corrupt: " + e.getMessage(), e);
     }
   }
 
   /** Fails before an allocation of {@code bytes} that the rest of the payload cannot hold. */
-  private static void need(DataInputStream in, long bytes, String what) throws IOException {
+  static void need(DataInputStream in, long bytes, String what) throws IOException {
     if (bytes < 0 || bytes > in.available()) {
       throw new IOException(what + " needs " + bytes + " bytes, the payload has " + in.available() + " left");
     }
@@ -229,13 +308,12 @@ public final class ModelFile {
       swaps = in.readInt();
       if (swaps < 0) throw new IOException("implausible swap count " + swaps);
     }
-    if (in.available() != 0) throw new IOException(in.available() + " bytes left over after the model");
     KMeansParams params = new KMeansParams(k, init, initial, nInit, maxIter, tol, seed, scaleParam, logSpec, swaps);
     return new KMeansModel(columns, centroids, new FeatureScaling(method, logCols, offset, scale), inertia, iterations, converged,
         trainedRows, params);
   }
 
-  private static double[] readDoubles(DataInputStream in, int n) throws IOException {
+  static double[] readDoubles(DataInputStream in, int n) throws IOException {
     need(in, (long) n * 8, n + " values");
     double[] v = new double[n];
     for (int i = 0; i < n; i++) v[i] = in.readDouble();

@@ -155,4 +155,41 @@ class AlgorithmCommandsTest {
       else assertTrue(s.contains("\"chosen_k\""), s);
     }
   }
+
+  /**
+   * Every algorithm command writes model.segm, and segment predict on the training rows gives the
+   * training labels back (DBSCAN: every core point's; border points may take another neighbouring
+   * cluster's label, as they may in DBSCAN itself, and noise stays noise).
+   */
+  @Test
+  void everyAlgorithmWritesAModelThatPredictsItsOwnRows() throws Exception {
+    String[][] fits = {{"gmm", "--k", "5"}, {"hierarchical", "--k", "5"}, {"dbscan", "--eps", "0.3", "--min-pts", "5"}};
+    for (String[] f : fits) {
+      Path out = dir.resolve("model-" + f[0]);
+      SegmentCliTest.Outcome o = run(f[0], out, java.util.Arrays.copyOfRange(f, 1, f.length));
+      assertEquals(0, o.code(), o.err());
+      assertTrue(Files.exists(out.resolve("model.segm")), f[0]);
+      Path pred = dir.resolve("pred-" + f[0]);
+      SegmentCliTest.Outcome p = SegmentCliTest.run("predict", "--model", out.resolve("model.segm").toString(), "--input", MALL, "--id-column",
+          "CustomerID", "--out", pred.toString(), "--progress", "never", "--backend", "cpu");
+      assertEquals(0, p.code(), p.err());
+      int[] fitted = segments(out.resolve("assignments.csv")), predicted = segments(pred.resolve("assignments.csv"));
+      if (f[0].equals("dbscan")) {
+        List<String> lines = Files.readAllLines(out.resolve("assignments.csv"));
+        for (int i = 0; i < fitted.length; i++) {
+          boolean core = lines.get(i + 1).endsWith(",1");
+          if (core || fitted[i] < 0) assertEquals(fitted[i], predicted[i], "row " + i + (core ? " (core)" : " (noise)"));
+          else assertTrue(predicted[i] >= 0, "a border row stays in a cluster: row " + i);
+        }
+      } else if (f[0].equals("hierarchical")) {
+        // New rows go to the nearest cluster mean: most training rows keep their cluster.
+        int same = 0;
+        for (int i = 0; i < fitted.length; i++) if (fitted[i] == predicted[i]) same++;
+        assertTrue(same >= fitted.length * 0.9, same + " of " + fitted.length);
+      } else {
+        assertArrayEquals(fitted, predicted, f[0]);
+      }
+      assertTrue(Files.readString(pred.resolve("summary.json")).contains("\"model_algorithm\""));
+    }
+  }
 }

@@ -80,11 +80,11 @@ class SegmentCliTest {
     assertEquals(List.of("Annual Income (k$)", "Spending Score (1-100)"), m.columns());
 
     // predict with the saved model gives the training assignments back.
-    Path pred = dir.resolve("pred.csv");
+    Path pred = dir.resolve("pred");
     Outcome p = run("predict", "--model", out.resolve("model.segm").toString(), "--input", MALL.toString(),
         "--id-column", "CustomerID", "--out", pred.toString(), "--progress", "never");
     assertEquals(0, p.code(), p.err());
-    List<String> predicted = Files.readAllLines(pred);
+    List<String> predicted = Files.readAllLines(pred.resolve("assignments.csv"));
     assertEquals(asg.size(), predicted.size());
     for (int i = 0; i < asg.size(); i++) {
       String[] a = asg.get(i).split(","), b = predicted.get(i).split(",");
@@ -171,7 +171,7 @@ class SegmentCliTest {
     assertBadInput(kmeans(p, "--k", "1", "--progress", "sometimes"), "--progress");
     assertBadInput(kmeans(dir.resolve("missing.csv"), "--k", "1"), "no such file");
     assertBadInput(kmeans(p, "--k", "1", "--bogus"), "--bogus");
-    assertBadInput(run("predict", "--model", p.toString(), "--input", p.toString(), "--out", dir.resolve("x.csv").toString()),
+    assertBadInput(run("predict", "--model", p.toString(), "--input", p.toString(), "--out", dir.resolve("x").toString()),
         "not a Segmenta model file");
   }
 
