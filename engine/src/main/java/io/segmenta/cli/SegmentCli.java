@@ -78,6 +78,10 @@ public final class SegmentCli {
         c.getErr().println("segment: " + t.getMessage());
         return EXIT_BACKEND;
       }
+      if (t instanceof io.segmenta.kernels.ResourceLimitException) {
+        c.getErr().println("segment: " + t.getMessage());
+        return EXIT_USAGE;
+      }
       if (t instanceof io.segmenta.kernels.GpuKernelException) {
         c.getErr().println("segment: " + t.getMessage() + "; no outputs were written (add --cpu-fallback to finish such a run on the CPU)");
         return EXIT_BACKEND;

@@ -29,9 +29,17 @@ public final class Hierarchical {
   public static double[][] linkage(Dataset data, Linkage method, int maxRows) {
     long nl = data.rows();
     if (nl < 2) throw new InvalidInputException("hierarchical clustering needs at least 2 rows, got " + nl);
+    long matrixBytes = nl * (nl - 1) / 2 * Double.BYTES;
     if (nl > maxRows) {
-      throw new InvalidInputException(nl + " rows is over the hierarchical clustering limit of " + maxRows + " (its distance matrix takes "
-          + "n(n-1)/2 doubles); cluster K-Means micro-clusters hierarchically instead (the two-stage mode), or raise the limit");
+      throw new InvalidInputException(nl + " rows is over the hierarchical clustering limit of " + maxRows + " rows"
+          + (method == Linkage.WARD ? " (Ward takes O(n^2 d) time)" : " (its distance matrix would take "
+          + String.format(java.util.Locale.ROOT, "%.1f GB", matrixBytes / 1e9) + ")")
+          + "; cluster K-Means micro-clusters hierarchically instead (the two-stage mode), or raise the limit");
+    }
+    if (method != Linkage.WARD) {
+      io.segmenta.kernels.ResourceLimitException.checkHeap("exact " + method.name().toLowerCase(java.util.Locale.ROOT)
+          + " linkage of " + nl + " rows (the n(n-1)/2 distance matrix)", matrixBytes,
+          "Use the two-stage mode (K-Means micro-clusters, then the hierarchy over them), or give the JVM more memory.");
     }
     int n = (int) nl, d = data.cols();
     double[] x = new double[n * d];

@@ -16,6 +16,9 @@ import java.util.SplittableRandom;
  * on a GPU), with O(n k) memory. Or on a sample of rows.
  */
 public final class Silhouette {
+  /** Rows past which the exact silhouette is refused: 10^12 distance evaluations. */
+  public static final long MAX_EXACT_ROWS = 1_000_000;
+
   private Silhouette() {}
 
   /** The exact silhouette of {@code labels} (0..k-1) on {@code data}. */
@@ -45,6 +48,16 @@ public final class Silhouette {
     }
     int d = data.cols();
     int rows = (int) n;
+    if (n > MAX_EXACT_ROWS) {
+      throw new io.segmenta.kernels.ResourceLimitException("the exact silhouette of " + n + " rows takes n^2 = "
+          + String.format(java.util.Locale.ROOT, "%.1e", (double) n * n) + " distances (over an hour at " + MAX_EXACT_ROWS
+          + " rows on a 2-core CPU, growing with n^2). Use the sampled silhouette (Segmenta.silhouette(data, labels, sampleSize, seed); "
+          + "segment evaluate --sample N), whose error shrinks as 1/sqrt(sampleSize).");
+    }
+    // Per-row sums (n x k doubles), the sorted copy (n x d floats), the order and a tile of sums.
+    io.segmenta.kernels.ResourceLimitException.checkHeap("the exact silhouette of " + n + " rows in " + k + " clusters",
+        n * (8L * k + 4L * d + 4) + (8L << 20),
+        "Use the sampled silhouette (Segmenta.silhouette(data, labels, sampleSize, seed); segment evaluate --sample N) instead.");
     // Rows sorted by label (stable), so that each cluster is a contiguous range for the backend's
     // fused distance-sum kernel; sums come back in sorted order and are mapped back.
     long[] bounds = new long[k + 1];

@@ -122,6 +122,9 @@ public final class CudaBackend implements ComputeBackend {
     float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
     float[] norms = StepLayout.norms(c, k, d);
     ChunkPlan plan = new ChunkPlan(x.n(), k, d, x.chunkRows(), PARTS_PER_SM * ctx.multiprocessors);
+    io.segmenta.kernels.ResourceLimitException.checkDevice("a K-Means step with k = " + k + " and d = " + d + " (partial sums of "
+        + plan.totalParts + " partitions)", (long) plan.totalParts * plan.stride * Double.BYTES + (long) plan.totalParts * (k + 1) * Integer.BYTES
+        + (long) c.length * Float.BYTES, ctx.totalMemory, ctx.name, "Use fewer clusters or columns, or the CPU backend (--backend cpu).");
     boolean streamed = x.streamed();
     long chunkBytes = (long) x.chunkRows() * d * Float.BYTES;
     try (DeviceBuffer cen = new DeviceBuffer((long) c.length * Float.BYTES);
@@ -205,6 +208,10 @@ public final class CudaBackend implements ComputeBackend {
     int totalParts = 0;
     for (long s = 0; s < x.n(); s += chunkRows) totalParts += GmmLayout.partsFor((int) Math.min(chunkRows, x.n() - s), maxParts);
     boolean streamed = x.streamed();
+    io.segmenta.kernels.ResourceLimitException.checkDevice("a GMM pass with k = " + g.k() + " and d = " + d,
+        (long) totalParts * layout.stride * Double.BYTES + (long) g.k() * chunkRows * Float.BYTES + (long) chunkRows * Double.BYTES
+            + (long) g.precisionCholesky().length * Float.BYTES, ctx.totalMemory, ctx.name,
+        "Use fewer components or columns, diagonal covariances, or the CPU backend (--backend cpu).");
     try (GmmBuffers gb = new GmmBuffers(g, layout, x.mean());
          DeviceBuffer resp = new DeviceBuffer((long) g.k() * chunkRows * Float.BYTES);
          DeviceBuffer rowll = new DeviceBuffer((long) chunkRows * Double.BYTES);

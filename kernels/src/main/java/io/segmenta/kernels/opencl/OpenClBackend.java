@@ -116,6 +116,10 @@ public final class OpenClBackend implements ComputeBackend {
     float[] c = StepLayout.centredCentroids(centroids, k, d, x.mean());
     float[] norms = StepLayout.norms(c, k, d);
     ChunkPlan plan = new ChunkPlan(x.n(), k, d, x.chunkRows(), PARTS_PER_UNIT * ctx.computeUnits);
+    long partBytes = (long) plan.totalParts * plan.stride * Double.BYTES;
+    io.segmenta.kernels.ResourceLimitException.checkDevice("a K-Means step with k = " + k + " and d = " + d + " (partial sums of "
+        + plan.totalParts + " partitions)", Math.max(partBytes, (long) c.length * Float.BYTES), ctx.maxAlloc, ctx.candidate.describe()
+        + " (largest buffer)", "Use fewer clusters or columns, or the CPU backend (--backend cpu).");
     try (ClBuffer cen = new ClBuffer(ctx, (long) c.length * Float.BYTES);
          ClBuffer nrm = new ClBuffer(ctx, (long) k * Float.BYTES);
          ClBuffer changed = new ClBuffer(ctx, Integer.BYTES);
@@ -185,6 +189,10 @@ public final class OpenClBackend implements ComputeBackend {
     int maxParts = PARTS_PER_UNIT * ctx.computeUnits;
     int totalParts = 0;
     for (long s = 0; s < x.n(); s += chunkRows) totalParts += GmmLayout.partsFor((int) Math.min(chunkRows, x.n() - s), maxParts);
+    io.segmenta.kernels.ResourceLimitException.checkDevice("a GMM pass with k = " + g.k() + " and d = " + d,
+        Math.max((long) totalParts * layout.stride * Double.BYTES, Math.max((long) g.k() * chunkRows * Float.BYTES,
+            (long) g.precisionCholesky().length * Float.BYTES)), ctx.maxAlloc, ctx.candidate.describe() + " (largest buffer)",
+        "Use fewer components or columns, diagonal covariances, or the CPU backend (--backend cpu).");
     try (GmmBuffers gb = new GmmBuffers(ctx, g, layout, x.mean());
          ClBuffer resp = new ClBuffer(ctx, (long) g.k() * chunkRows * Float.BYTES);
          ClBuffer rowll = new ClBuffer(ctx, (long) chunkRows * Double.BYTES);
