@@ -123,13 +123,13 @@ public final class FeatureStore implements AutoCloseable {
   }
 
   /** Parses a header and checks its version and consistency; a {@link StoreException} names what is wrong. */
-  static StoreHeader checkHeader(String json, String where) {
+  static StoreHeader checkHeader(String json, String where) { // id_bytes is -1 in a store without ids
     StoreHeader h = StoreHeader.parse(json, where);
     if (h.version() > StoreFiles.FORMAT_VERSION) {
       throw new StoreException(where + " has format version " + h.version() + "; this build reads up to " + StoreFiles.FORMAT_VERSION
           + " (written by a newer Segmenta)");
     }
-    if (h.version() < 1 || h.rows() < 0 || h.cols() < 1 || h.idBytes() < 0 || h.columns().size() != h.cols()
+    if (h.version() < 1 || h.rows() < 0 || h.cols() < 1 || h.idBytes() < -1 || h.columns().size() != h.cols()
         || h.rows() > Long.MAX_VALUE / Float.BYTES / h.cols() || h.matrixBytes() != h.rows() * h.cols() * Float.BYTES) {
       throw new StoreException(where + " is corrupt: its header is inconsistent (version " + h.version() + ", " + h.rows() + " rows, "
           + h.cols() + " columns, " + h.columns().size() + " column names, " + h.matrixBytes() + " matrix bytes)");
