@@ -202,12 +202,20 @@ public final class Segmenta implements AutoCloseable {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(control, "control");
+    return withFallback("K-Means", be -> KMeans.fit(be, data, params, control));
+  }
+
+  /**
+   * Runs {@code fit} on the active backend; when a GPU kernel fails and the options ask for it, runs
+   * it again, whole, on the CPU (a fit never continues half on one device and half on another).
+   */
+  private <T> T withFallback(String what, java.util.function.Function<ComputeBackend, T> fit) {
     try {
-      return KMeans.fit(backend, data, params, control);
+      return fit.apply(backend);
     } catch (GpuKernelException e) {
       if (!options.cpuFallback() || backend.info().kind() == BackendKind.CPU) throw e;
-      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running K-Means again on the CPU (cpuFallback)");
-      return KMeans.fit(cpuBackend(), data, params, control);
+      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running " + what + " again on the CPU (cpuFallback)");
+      return fit.apply(cpuBackend());
     }
   }
 
@@ -258,13 +266,7 @@ public final class Segmenta implements AutoCloseable {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(params, "params");
     Objects.requireNonNull(control, "control");
-    try {
-      return GaussianMixture.fit(backend, data, params, control);
-    } catch (GpuKernelException e) {
-      if (!options.cpuFallback() || backend.info().kind() == BackendKind.CPU) throw e;
-      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running the mixture fit again on the CPU (cpuFallback)");
-      return GaussianMixture.fit(cpuBackend(), data, params, control);
-    }
+    return withFallback("the mixture fit", be -> GaussianMixture.fit(be, data, params, control));
   }
 
   /** The most probable component (0-based) of each row, after the model's scaling. */
@@ -310,13 +312,7 @@ public final class Segmenta implements AutoCloseable {
   public KMeansResult miniBatchKMeans(Dataset data, MiniBatchParams params) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(params, "params");
-    try {
-      return MiniBatchKMeans.fit(backend, data, params, RunControl.none());
-    } catch (GpuKernelException e) {
-      if (!options.cpuFallback() || backend.info().kind() == BackendKind.CPU) throw e;
-      LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; running mini-batch K-Means again on the CPU (cpuFallback)");
-      return MiniBatchKMeans.fit(cpuBackend(), data, params, RunControl.none());
-    }
+    return withFallback("mini-batch K-Means", be -> MiniBatchKMeans.fit(be, data, params, RunControl.none()));
   }
 
   private synchronized ComputeBackend cpuBackend() {
