@@ -7,14 +7,16 @@ import java.util.Comparator;
 
 /**
  * Agglomerative hierarchical clustering in O(n^2) time: the nearest-neighbour chain algorithm for
- * Ward, complete and average linkage (their Lance-Williams updates are reducible), and a minimum
- * spanning tree (Prim) for single linkage. The result is a linkage matrix in SciPy's format: row i
+ * Ward (over stored cluster centroids, O(n d) memory), complete and average linkage (over the
+ * distance matrix; their Lance-Williams updates are reducible), and a minimum spanning tree (Prim,
+ * O(n) memory) for single linkage. The result is a linkage matrix in SciPy's format: row i
  * merges clusters {@code Z[i][0]} and {@code Z[i][1]} (points are 0..n-1, the cluster made by row i
  * is n + i) at height {@code Z[i][2]} into a cluster of {@code Z[i][3]} points, rows by height.
  *
- * <p>Memory is the condensed distance matrix, n(n-1)/2 doubles: {@link #MAX_ROWS} rows by default
- * (1.6 GB at 20,000). Past it, cluster weighted K-Means micro-clusters instead (the two-stage mode,
- * issue 5), which the error says.
+ * <p>Complete and average linkage keep the condensed distance matrix, n(n-1)/2 doubles (1.6 GB at
+ * 20,000 rows); every method takes O(n^2) time. Past {@link #MAX_ROWS} rows by default, cluster
+ * weighted K-Means micro-clusters instead (the two-stage mode, {@link TwoStage}), which the error
+ * says.
  */
 public final class Hierarchical {
   /** The default limit on rows: the distance matrix then takes n(n-1)/2 x 8 bytes, 1.6 GB at 20,000. */
