@@ -217,15 +217,7 @@ public final class CpuBackend implements ComputeBackend {
     });
   }
 
-  /** Rows per tile of the symmetric distance sums (a multiple of every block size, a divisor of CHUNK_ROWS). */
-  static final int SYM_TILE = 1024;
-
-  /**
-   * The fused kernel. For every row (the exact silhouette) each pair of row tiles is computed once
-   * and its distances are added both ways (d(i, j) = d(j, i)), into per-task buffers reduced in task
-   * order; for a row range, row tiles run in parallel against every chunk. Either way the result
-   * does not depend on the thread count.
-   */
+  /** The fused kernel: row tiles in parallel, each against every chunk of the matrix in order. */
   @Override
   public void groupDistanceSums(DeviceMatrix x, HostMatrix rows, long from, int count, long[] bounds, double[] out) {
     CpuMatrix m = own(x);
@@ -238,11 +230,6 @@ public final class CpuBackend implements ComputeBackend {
       throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + m.rows());
     }
     java.util.Arrays.fill(out, 0, count * g, 0);
-    int d = m.cols();
-    if (from == 0 && count == m.rows() && count > SYM_TILE) {
-      symmetricSums(m, count, d, bounds, out);
-      return;
-    }
     int sub = 256; // rows per task: enough tasks to balance two or more threads
     int tasks = (count + sub - 1) / sub;
     runAll(tasks, t -> {
@@ -254,50 +241,12 @@ public final class CpuBackend implements ComputeBackend {
         int cnt = (int) Math.min(hi - r, chunkStart + m.chunkRows(ci) - r);
         CpuChunk rc = m.chunk(ci);
         for (int cj = 0; cj < m.chunkCount(); cj++) {
-          kernels.groupDistanceSums(rc, (int) (r - chunkStart), cnt, chunkStart, m.chunk(cj), 0, m.chunkRows(cj), (long) cj * CHUNK_ROWS, d,
-              bounds, out, (int) ((r - from) * g), null);
+          kernels.groupDistanceSums(rc, (int) (r - chunkStart), cnt, m.chunk(cj), (long) cj * CHUNK_ROWS, m.cols(), bounds, out,
+              (int) ((r - from) * g));
         }
         r += cnt;
       }
     });
-  }
-
-  private void symmetricSums(CpuMatrix m, int n, int d, long[] bounds, double[] out) {
-    int g = bounds.length - 1;
-    int tiles = (n + SYM_TILE - 1) / SYM_TILE;
-    List<int[]> pairs = new ArrayList<>();
-    for (int a = 0; a < tiles; a++) for (int b = a; b < tiles; b++) pairs.add(new int[] {a, b});
-    int wave = Math.min(pairs.size(), Math.max(16, 4 * threads));
-    double[][] rowAcc = new double[wave][SYM_TILE * g];
-    double[][] colAcc = new double[wave][SYM_TILE * g];
-    for (int w0 = 0; w0 < pairs.size(); w0 += wave) {
-      int base = w0;
-      int cnt = Math.min(wave, pairs.size() - w0);
-      runAll(cnt, i -> {
-        int a = pairs.get(base + i)[0], b = pairs.get(base + i)[1];
-        int ra = Math.min(SYM_TILE, n - a * SYM_TILE), rb = Math.min(SYM_TILE, n - b * SYM_TILE);
-        java.util.Arrays.fill(rowAcc[i], 0, ra * g, 0);
-        java.util.Arrays.fill(colAcc[i], 0, rb * g, 0);
-        long aStart = (long) a * SYM_TILE, bStart = (long) b * SYM_TILE;
-        int ca = (int) (aStart / CHUNK_ROWS), cb = (int) (bStart / CHUNK_ROWS);
-        long caStart = (long) ca * CHUNK_ROWS, cbStart = (long) cb * CHUNK_ROWS;
-        kernels.groupDistanceSums(m.chunk(ca), (int) (aStart - caStart), ra, caStart, m.chunk(cb), (int) (bStart - cbStart), rb, cbStart, d,
-            bounds, rowAcc[i], 0, a == b ? null : colAcc[i]);
-      });
-      // Task order, whatever thread ran each task.
-      for (int i = 0; i < cnt; i++) {
-        int a = pairs.get(base + i)[0], b = pairs.get(base + i)[1];
-        int ra = Math.min(SYM_TILE, n - a * SYM_TILE), rb = Math.min(SYM_TILE, n - b * SYM_TILE);
-        int oa = a * SYM_TILE * g;
-        for (int q = 0; q < ra * g; q++) out[oa + q] += rowAcc[i][q];
-        if (a != b) {
-          for (int j = 0; j < rb; j++) {
-            int o = (b * SYM_TILE + j) * g;
-            for (int c = 0; c < g; c++) out[o + c] += colAcc[i][c * rb + j];
-          }
-        }
-      }
-    }
   }
 
   private static void checkShape(GmmComponents g, CpuMatrix m) {

@@ -63,11 +63,8 @@ interface CpuKernels {
 
   /**
    * Adds to {@code out[outOff + (r - r0) * g + c]} the Euclidean distances from rows {@code [r0, r0
-   * + count)} of {@code rows} (global rows from {@code rowStart}) to rows {@code [c0, c0 + ccount)}
-   * of {@code cols} (global rows from {@code colStart}), each added to the group c whose range
-   * {@code [bounds[c], bounds[c + 1])} holds the column row; with {@code colAcc} (else null), also
-   * adds each distance to {@code colAcc[c * ccount + (j - c0)]}, c being the row's group.
+   * + count)} of {@code rows} to every row of {@code cols} (whose first row is global row {@code
+   * colStart}), each added to the group c whose range {@code [bounds[c], bounds[c + 1])} holds it.
    */
-  void groupDistanceSums(CpuChunk rows, int r0, int count, long rowStart, CpuChunk cols, int c0, int ccount, long colStart, int d,
-                         long[] bounds, double[] out, int outOff, double[] colAcc);
+  void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out, int outOff);
 }

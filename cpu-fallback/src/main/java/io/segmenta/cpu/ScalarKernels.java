@@ -118,15 +118,13 @@ final class ScalarKernels implements CpuKernels {
   }
 
   @Override
-  public void groupDistanceSums(CpuChunk rows, int r0, int count, long rowStart, CpuChunk cols, int c0, int ccount, long colStart, int d,
-                                long[] bounds, double[] out, int outOff, double[] colAcc) {
+  public void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out,
+                                int outOff) {
     int g = bounds.length - 1;
     float[] a = rows.data(), b = cols.data();
-    int rg = 0;
     for (int r = r0; r < r0 + count; r++) {
-      while (rowStart + r >= bounds[rg + 1]) rg++;
       int c = 0;
-      for (int j = c0; j < Math.min(cols.rows(), c0 + ccount); j++) {
+      for (int j = 0; j < cols.rows(); j++) {
         long gj = colStart + j;
         while (gj >= bounds[c + 1]) c++;
         double s = 0;
@@ -134,9 +132,7 @@ final class ScalarKernels implements CpuKernels {
           double diff = (double) a[r * d + t] - b[j * d + t];
           s += diff * diff;
         }
-        double dist = Math.sqrt(s);
-        out[outOff + (r - r0) * g + c] += dist;
-        if (colAcc != null) colAcc[rg * ccount + (j - c0)] += dist;
+        out[outOff + (r - r0) * g + c] += Math.sqrt(s);
       }
     }
   }

@@ -1,8 +1,6 @@
 package io.segmenta.cpu;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,52 +9,33 @@ import jdk.incubator.vector.VectorSpecies;
  * squared distances from differences (no cancellation), a lanewise square root, and float sums of
  * at most {@value #FLUSH} blocks flushed into float64 in a fixed lane order, so results do not
  * depend on the JIT or the thread count.
- *
- * <p>With a column accumulator the same distances are also added the other way round, to each
- * column row's sum for the row's group (d(i, j) = d(j, i)): the backend then computes each pair of
- * row tiles once.
  */
 final class VectorDistanceSums {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   /** Blocks summed in float before a flush to float64: bounds the float rounding to ~FLUSH * L terms. */
   private static final int FLUSH = 8;
-  private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
 
   private VectorDistanceSums() {}
 
-  /**
-   * Rows {@code [r0, r0 + count)} of {@code rc} (global rows from {@code rowStart}) against rows
-   * {@code [c0, c0 + ccount)} of {@code cc} (global rows from {@code colStart}; c0 a multiple of L).
-   * Row sums go to {@code out[outOff + (i - r0) * g + group(j)]}; with {@code colAcc}, column sums
-   * to {@code colAcc[group(i) * ccount + (j - c0)]} as well.
-   */
-  static void sums(CpuChunk rc, int r0, int count, long rowStart, CpuChunk cc, int c0, int ccount, long colStart, long[] bounds,
-                   double[] out, int outOff, double[] colAcc, int d, int L) {
+  static void sums(CpuChunk rc, int r0, int count, CpuChunk cc, long colStart, long[] bounds, double[] out, int outOff, int d, int L) {
     float[] rd = rc.data(), cd = cc.data();
     int g = bounds.length - 1;
-    int colRows = Math.min(cc.rows(), c0 + ccount);
+    int colRows = cc.rows();
     int blocks = (colRows + L - 1) / L;
     float[] xi = new float[4 * d];
     float[] lanes = new float[4 * L];
-    int[] gq = new int[4];
-    int rg = 0;
     for (int i = r0; i < r0 + count; i += 4) {
       int q = Math.min(4, r0 + count - i);
-      for (int qq = 0; qq < q; qq++) {
-        while (rowStart + i + qq >= bounds[rg + 1]) rg++;
-        gq[qq] = rg;
-      }
-      boolean oneGroup = q == 4 && gq[0] == gq[3];
       for (int qq = 0; qq < 4; qq++) {
         int r = i + Math.min(qq, q - 1); // missing rows repeat the last one; their sums are dropped
         for (int t = 0; t < d; t++) xi[qq * d + t] = rd[(r / L) * d * L + t * L + r % L];
       }
       int o0 = outOff + (i - r0) * g;
       int c = 0;
-      while (colStart + c0 >= bounds[c + 1]) c++;
+      while (colStart >= bounds[c + 1]) c++;
       FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
       int run = 0;
-      for (int b = c0 / L; b < blocks; b++) {
+      for (int b = 0; b < blocks; b++) {
         long j0 = colStart + (long) b * L;
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
         int base = b * d * L;
@@ -75,26 +54,6 @@ final class VectorDistanceSums {
         s1 = s1.sqrt();
         s2 = s2.sqrt();
         s3 = s3.sqrt();
-        if (colAcc != null) {
-          int o = b * L - c0;
-          if (oneGroup && b * L + L <= colRows) {
-            // The column side: four rows of one group add to each column row's sum for that group.
-            FloatVector v = s0.add(s1).add(s2).add(s3);
-            int at = gq[0] * ccount + o;
-            for (int part = 0; part < L / DS.length(); part++) {
-              DoubleVector dv = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, part);
-              DoubleVector.fromArray(DS, colAcc, at + part * DS.length()).add(dv).intoArray(colAcc, at + part * DS.length());
-            }
-          } else {
-            s0.intoArray(lanes, 0);
-            s1.intoArray(lanes, L);
-            s2.intoArray(lanes, 2 * L);
-            s3.intoArray(lanes, 3 * L);
-            for (int l = 0; l < L && b * L + l < colRows; l++) {
-              for (int qq = 0; qq < q; qq++) colAcc[gq[qq] * ccount + o + l] += lanes[qq * L + l];
-            }
-          }
-        }
         boolean whole = b * L + L <= colRows && j0 + L <= bounds[c + 1];
         if (whole) {
           a0 = a0.add(s0);

@@ -338,9 +338,8 @@ final class VectorKernels implements CpuKernels {
   }
 
   @Override
-  public void groupDistanceSums(CpuChunk rows, int r0, int count, long rowStart, CpuChunk cols, int c0, int ccount, long colStart, int d,
-                                long[] bounds, double[] out, int outOff, double[] colAcc) {
-    VectorDistanceSums.sums(rows, r0, count, rowStart, cols, c0, ccount, colStart, bounds, out, outOff, colAcc, d, L);
+  public void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out,
+                                int outOff) {
+    VectorDistanceSums.sums(rows, r0, count, cols, colStart, bounds, out, outOff, d, L);
   }
-
 }
