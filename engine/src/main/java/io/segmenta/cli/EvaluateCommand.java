@@ -78,7 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
       j.field("k", k);
       j.field("noise_rows_left_out", noise);
       j.field("scale", scaling.method().label());
-      j.field("inertia", inertia(xs, ls, k));
+      j.field("inertia", ClusterScores.inertia(xs, ls, k));
       if (k >= 2 && k < kept) {
         j.field("silhouette", sample > 0 ? engine.silhouette(xs, ls, Math.min(sample, kept), seed) : engine.silhouette(xs, ls));
         j.field("silhouette_rows", sample > 0 ? Math.min(sample, kept) : kept);
@@ -101,29 +101,5 @@ final class EvaluateCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf("%s", j);
       return 0;
     }
-  }
-
-  /** Sum over rows of the squared distance to their segment's mean, in float64. */
-  static double inertia(Dataset x, int[] labels, int k) {
-    int d = x.cols();
-    int n = labels.length;
-    double[] sum = new double[k * d];
-    double[] cnt = new double[k];
-    float[] row = new float[d];
-    for (int i = 0; i < n; i++) {
-      x.matrix().copyRow(i, row, 0);
-      cnt[labels[i]]++;
-      for (int j = 0; j < d; j++) sum[labels[i] * d + j] += row[j];
-    }
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      x.matrix().copyRow(i, row, 0);
-      int c = labels[i];
-      for (int j = 0; j < d; j++) {
-        double diff = row[j] - sum[c * d + j] / cnt[c];
-        s += diff * diff;
-      }
-    }
-    return s;
   }
 }

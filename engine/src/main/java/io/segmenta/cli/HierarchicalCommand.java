@@ -102,7 +102,7 @@ final class HierarchicalCommand implements Callable<Integer> {
         x.matrix().copyRow(i, row, 0);
         for (int t = 0; t < row.length; t++) means[labels[i]][t] += row[t] / sizes[labels[i]];
       }
-      Segmenta.saveModel(new io.segmenta.kmeans.KMeansModel(in.data().columns(), means, fitted, EvaluateCommand.inertia(x, labels, clusters), 0,
+      Segmenta.saveModel(new io.segmenta.kmeans.KMeansModel(in.data().columns(), means, fitted, io.segmenta.metrics.ClusterScores.inertia(x, labels, clusters), 0,
           true, x.rows(), io.segmenta.kmeans.KMeansParams.builder(clusters).scale(scaling.method()).log1p(scaling.log1p()).build()),
           dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("hierarchical", in.data(), micro != null ? engine.backend() : null, in.source(), seconds,

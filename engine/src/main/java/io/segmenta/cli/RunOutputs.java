@@ -92,16 +92,6 @@ final class RunOutputs {
     atomically(dir.resolve("summary.json"), w -> w.write(j.toString()));
   }
 
-  /** Creates the output directory and removes an older summary (it would vouch for files about to be replaced). */
-  static void prepare(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      Files.deleteIfExists(dir.resolve("summary.json"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
   /** The fields every algorithm's summary starts with. */
   static Json summary(String algorithm, Dataset data, BackendInfo backend, Path input, double seconds, double readSeconds) {
     Json j = new Json();

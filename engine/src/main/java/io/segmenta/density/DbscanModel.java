@@ -4,7 +4,6 @@ import io.segmenta.InvalidInputException;
 import io.segmenta.data.Dataset;
 import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
-import io.segmenta.kernels.HostMatrix;
 import io.segmenta.preprocess.FeatureScaling;
 import java.util.Arrays;
 import java.util.List;
@@ -89,9 +88,5 @@ public record DbscanModel(List<String> columns, FeatureScaling scaling, double e
       }
     }
     return out;
-  }
-
-  static HostMatrix matrix(float[] core, int m, int d) {
-    return HostMatrix.ofRowMajor(core, m, d);
   }
 }

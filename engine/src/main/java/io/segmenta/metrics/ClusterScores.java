@@ -154,4 +154,28 @@ public final class ClusterScores {
     }
     return w;
   }
+
+  /** Sum over rows of the squared distance to their segment's mean, in float64. */
+  public static double inertia(Dataset x, int[] labels, int k) {
+    int d = x.cols();
+    int n = labels.length;
+    double[] sum = new double[k * d];
+    double[] cnt = new double[k];
+    float[] row = new float[d];
+    for (int i = 0; i < n; i++) {
+      x.matrix().copyRow(i, row, 0);
+      cnt[labels[i]]++;
+      for (int j = 0; j < d; j++) sum[labels[i] * d + j] += row[j];
+    }
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      x.matrix().copyRow(i, row, 0);
+      int c = labels[i];
+      for (int j = 0; j < d; j++) {
+        double diff = row[j] - sum[c * d + j] / cnt[c];
+        s += diff * diff;
+      }
+    }
+    return s;
+  }
 }

@@ -1,6 +1,7 @@
 package io.segmenta.mixture;
 
 import io.segmenta.InvalidInputException;
+import io.segmenta.kernels.GmmComponents;
 import java.util.Locale;
 
 /** The shape of each component's covariance, with scikit-learn's names and meanings. */
@@ -22,6 +23,11 @@ public enum CovarianceType {
   public static CovarianceType parse(String s) {
     for (CovarianceType t : values()) if (t.label().equals(s.strip().toLowerCase(Locale.ROOT))) return t;
     throw new InvalidInputException("--covariance: unknown type '" + s + "'; expected full, tied, diag or spherical");
+  }
+
+  /** The kernels' factor form: full (and tied) covariances have triangular factors, the others diagonal ones. */
+  GmmComponents.Form form() {
+    return this == FULL || this == TIED ? GmmComponents.Form.FULL : GmmComponents.Form.DIAG;
   }
 
   /** Free covariance parameters for k components in d dimensions (scikit-learn's count). */

@@ -46,8 +46,7 @@ public final class GaussianMixture {
       starts[r] = p.init() != null ? given(p) : fromKMeans(backend, x, p, rng.nextLong(), control);
     }
 
-    GmmComponents.Form form = p.covariance() == CovarianceType.FULL || p.covariance() == CovarianceType.TIED
-        ? GmmComponents.Form.FULL : GmmComponents.Form.DIAG;
+    GmmComponents.Form form = p.covariance().form();
     try (DeviceMatrix dm = backend.upload(x.matrix(), x.weights())) {
       GmmStepResult res = new GmmStepResult(form, k, d);
       double[] lowerBounds = new double[starts.length];
@@ -129,8 +128,7 @@ public final class GaussianMixture {
    */
   private static Gaussians.Params fromKMeans(ComputeBackend backend, Dataset x, GmmParams p, long seed, RunControl control) {
     int[] labels = KMeans.fit(backend, x, KMeansParams.builder(p.k()).nInit(1).seed(seed).build(), control).labels();
-    GmmComponents.Form form = p.covariance() == CovarianceType.FULL || p.covariance() == CovarianceType.TIED
-        ? GmmComponents.Form.FULL : GmmComponents.Form.DIAG;
+    GmmComponents.Form form = p.covariance().form();
     return Gaussians.mStep(p.covariance(), hardMoments(x, labels, p.k(), form), p.regCovar());
   }
 

@@ -76,7 +76,7 @@ final class Gaussians {
   /** The kernels' form of these parameters; fails, naming the component, if a covariance is not positive definite. */
   static GmmComponents components(Params p, double reg) {
     int k = p.weights().length, d = p.means()[0].length;
-    boolean full = p.type() == CovarianceType.FULL || p.type() == CovarianceType.TIED;
+    boolean full = p.type().form() == GmmComponents.Form.FULL;
     double[] means = new double[k * d];
     double[] pc = new double[full ? k * d * d : k * d];
     double[] ln = new double[k];

@@ -50,4 +50,11 @@ class MetricsTest {
     // max = 1.5, ARI = (1 - 1/3) / (1.5 - 1/3) = 4/7.
     assertEquals(4.0 / 7.0, AdjustedRandIndex.of(new int[] {0, 0, 1, 2}, new int[] {0, 0, 1, 1}), 1e-15);
   }
+
+  @org.junit.jupiter.api.Test
+  void inertiaIsTheWithinSegmentSumOfSquares() {
+    // Segment means 1 and 11: every point is 1 away from its mean.
+    io.segmenta.data.Dataset d = io.segmenta.data.Dataset.of(new float[][] {{0}, {2}, {10}, {12}});
+    org.junit.jupiter.api.Assertions.assertEquals(4.0, ClusterScores.inertia(d, new int[] {0, 0, 1, 1}, 2), 0.0);
+  }
 }

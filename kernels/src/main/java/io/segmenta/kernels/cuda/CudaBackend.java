@@ -201,7 +201,7 @@ public final class CudaBackend implements ComputeBackend {
   public synchronized void gmmStep(DeviceMatrix xm, GmmComponents g, GmmStepResult result) {
     CudaMatrix x = own(xm);
     int d = x.cols();
-    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
+    Staging.checkColumns(g, d);
     GmmLayout layout = new GmmLayout(g);
     int chunkRows = Math.min(x.chunkRows(), GmmLayout.MAX_CHUNK_ROWS);
     int maxParts = PARTS_PER_SM * ctx.multiprocessors;
@@ -252,11 +252,8 @@ public final class CudaBackend implements ComputeBackend {
   public synchronized void gmmLogDensities(DeviceMatrix xm, long from, int count, GmmComponents g, double[] out) {
     CudaMatrix x = own(xm);
     int d = x.cols();
-    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
-    if (from < 0 || count < 0 || from + count > x.rows()) {
-      throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + x.rows());
-    }
-    if (out.length < (long) count * g.k()) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * g.k());
+    Staging.checkColumns(g, d);
+    Staging.checkRows(from, count, x.rows(), out.length, g.k());
     if (count == 0) return;
     int k = g.k();
     float[] res = new float[Math.multiplyExact(count, k)];

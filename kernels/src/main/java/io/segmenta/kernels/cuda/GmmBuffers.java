@@ -20,7 +20,7 @@ final class GmmBuffers implements AutoCloseable {
     k = g.k();
     full = g.form() == GmmComponents.Form.FULL;
     moments = layout.moments;
-    float[] m = GmmLayout.centredMeans(g, mean);
+    float[] m = io.segmenta.kernels.gpu.StepLayout.centredCentroids(g.means(), g.k(), g.d(), mean);
     float[] p = GmmLayout.toFloat(g.precisionCholesky());
     float[] l = GmmLayout.toFloat(g.logNorm());
     DeviceBuffer a = null, b = null, c = null, e = null;

@@ -57,15 +57,6 @@ public final class GmmLayout {
     return (rows + parts - 1) / parts;
   }
 
-  /** Component means centred on {@code mean}, in float32 (the device's coordinates). */
-  public static float[] centredMeans(GmmComponents g, double[] mean) {
-    float[] out = new float[g.k() * g.d()];
-    for (int c = 0; c < g.k(); c++) {
-      for (int j = 0; j < g.d(); j++) out[c * g.d() + j] = (float) (g.means()[c * g.d() + j] - mean[j]);
-    }
-    return out;
-  }
-
   public static float[] toFloat(double[] v) {
     float[] out = new float[v.length];
     for (int i = 0; i < v.length; i++) out[i] = (float) v[i];

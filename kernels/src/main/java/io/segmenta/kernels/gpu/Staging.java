@@ -26,7 +26,17 @@ public final class Staging {
   }
 
   public static void checkRows(long from, int count, long rows, float[] out, int m) {
+    checkRows(from, count, rows, out.length, m);
+  }
+
+  /** Rows {@code [from, from + count)} exist and {@code outLength} holds {@code count * m} values. */
+  public static void checkRows(long from, int count, long rows, int outLength, int m) {
     if (from < 0 || count < 0 || from + count > rows) throw new IndexOutOfBoundsException("rows [" + from + ", " + (from + count) + ") of " + rows);
-    if (out.length < (long) count * m) throw new IllegalArgumentException("out has " + out.length + " entries, needs " + (long) count * m);
+    if (outLength < (long) count * m) throw new IllegalArgumentException("out has " + outLength + " entries, needs " + (long) count * m);
+  }
+
+  /** The components have the matrix's number of columns. */
+  public static void checkColumns(io.segmenta.kernels.GmmComponents g, int d) {
+    if (g.d() != d) throw new IllegalArgumentException("components have " + g.d() + " columns, the matrix " + d);
   }
 }

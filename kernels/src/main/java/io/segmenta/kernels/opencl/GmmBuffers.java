@@ -21,7 +21,7 @@ final class GmmBuffers implements AutoCloseable {
     k = g.k();
     full = g.form() == GmmComponents.Form.FULL;
     moments = layout.moments;
-    mu = write(ctx, GmmLayout.centredMeans(g, mean));
+    mu = write(ctx, io.segmenta.kernels.gpu.StepLayout.centredCentroids(g.means(), g.k(), g.d(), mean));
     ClBuffer p = null, l = null, q = null;
     try {
       p = write(ctx, GmmLayout.toFloat(g.precisionCholesky()));
