@@ -15,15 +15,11 @@
 #define TK 32   // centroids per register tile
 #define TD 16   // dimensions per shared-memory slice
 
-// One thread per row. Finds the nearest centroid by ||c||^2 - 2x.c, then the exact squared
-// distance to it. Counts labels that changed (an integer atomic: order does not matter).
-extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int d,
-                                         const float* __restrict__ cen, const float* __restrict__ cnorm, int k,
-                                         int* __restrict__ labels, float* __restrict__ dist,
-                                         unsigned long long* __restrict__ changed, int base) {
-  __shared__ float sc[TK][TD + 1];
-  const int i = blockIdx.x * blockDim.x + threadIdx.x;
-  const bool live = i < n;
+// The nearest centroid to row i by ||c||^2 - 2x.c, centroids staged through shared memory in
+// TK x TD tiles. Every thread of the block calls it (it synchronises); dead rows (live false) take
+// part in the staging and get a meaningless answer.
+__device__ int nearest(const float* __restrict__ x, int n, int d, int i, bool live,
+                       const float* __restrict__ cen, const float* __restrict__ cnorm, int k, float (*sc)[TD + 1]) {
   float best = INFINITY;
   int bestc = 0;
   for (int c0 = 0; c0 < k; c0 += TK) {
@@ -58,19 +54,133 @@ extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int
       }
     }
   }
+  return bestc;
+}
+
+// The squared distance of row i to centroid c from differences: it never cancels.
+__device__ float sqdist(const float* __restrict__ x, int n, int d, int i, const float* __restrict__ cen, int c) {
+  float s = 0.f;
+  for (int j = 0; j < d; j++) {
+    float diff = x[(size_t)j * n + i] - cen[(size_t)c * d + j];
+    s = fmaf(diff, diff, s);
+  }
+  return s;
+}
+
+// One thread per row: the nearest centroid, then the exact squared distance to it. Counts labels
+// that changed (an integer atomic: order does not matter).
+extern "C" __global__ void kmeans_assign(const float* __restrict__ x, int n, int d,
+                                         const float* __restrict__ cen, const float* __restrict__ cnorm, int k,
+                                         int* __restrict__ labels, float* __restrict__ dist,
+                                         unsigned long long* __restrict__ changed, int base) {
+  __shared__ float sc[TK][TD + 1];
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  const bool live = i < n;
+  const int bestc = nearest(x, n, d, i, live, cen, cnorm, k, sc);
   int moved = 0;
   if (live) {
-    float s = 0.f;
-    for (int j = 0; j < d; j++) {
-      float diff = x[(size_t)j * n + i] - cen[(size_t)bestc * d + j];
-      s = fmaf(diff, diff, s);
-    }
+    float s = sqdist(x, n, d, i, cen, bestc);
     moved = labels[base + i] != bestc;
     labels[base + i] = bestc;
     dist[base + i] = s;
   }
   int blockMoved = __syncthreads_count(moved);
   if (threadIdx.x == 0 && blockMoved) atomicAdd(changed, (unsigned long long)blockMoved);
+}
+
+// The assignment fused with phase one of the update, where a partition's record (k * (d + 2) + 1
+// doubles) fits in shared memory (up to 227 KB a block on sm_90 with the opt-in the host sets).
+// One block per update partition walks the partition's rows in tiles of the block size: it assigns
+// the tile's rows, orders them by cluster (a stable counting sort in shared memory) and adds them,
+// cluster by cluster in row order, into the record it holds in shared memory; the record goes to
+// global memory once, at the end, for kmeans_reduce. Each cell sees the same additions in the same
+// order as kmeans_bucket + kmeans_partials, so both paths give the same bits.
+// Dynamic shared memory: rec[stride] doubles, then lab, ord, scan[blockDim] ints, dl[blockDim]
+// floats, off[k + 1] ints.
+extern "C" __global__ void kmeans_assign_update(const float* __restrict__ x, int n, int d,
+                                                const float* __restrict__ cen, const float* __restrict__ cnorm, int k,
+                                                const float* __restrict__ w,
+                                                int* __restrict__ labels, float* __restrict__ dist,
+                                                unsigned long long* __restrict__ changed, int rowsPerPart,
+                                                double* __restrict__ partials, int stride, int base, int partBase) {
+  __shared__ float sc[TK][TD + 1];
+  extern __shared__ double shm[];
+  const int lsz = blockDim.x, lid = threadIdx.x;
+  double* rec = shm;
+  int* lab = (int*)(rec + stride);
+  int* ord = lab + lsz;
+  int* scan = ord + lsz;
+  float* dl = (float*)(scan + lsz);
+  int* off = (int*)(dl + lsz);
+  const int p = blockIdx.x;
+  const int width = d + 2, cells = k * width;
+  const int r0 = p * rowsPerPart, r1 = min(n, r0 + rowsPerPart);
+  for (int t = lid; t < stride; t += lsz) rec[t] = 0.0;
+  const int m = (k + lsz) / lsz;  // off[0..k] split into runs of m entries, one run per thread
+  int moved = 0;
+  for (int t0 = r0; t0 < r1; t0 += lsz) {
+    const int i = t0 + lid;
+    const bool live = i < r1;
+    const int c = nearest(x, n, d, i, live, cen, cnorm, k, sc);
+    float s = 0.f;
+    if (live) {
+      s = sqdist(x, n, d, i, cen, c);
+      moved += labels[base + i] != c;
+      labels[base + i] = c;
+      dist[base + i] = s;
+    }
+    lab[lid] = live ? c : -1;
+    dl[lid] = s;
+    for (int t = lid; t <= k; t += lsz) off[t] = 0;
+    __syncthreads();
+    // The row's rank among the tile's earlier rows of its cluster; cluster sizes into off[c + 1].
+    int rank = 0;
+    if (live) {
+      for (int r = 0; r < lid; r++) rank += lab[r] == c;
+      atomicAdd(&off[c + 1], 1);  // integer: the order does not matter
+    }
+    __syncthreads();
+    // Inclusive prefix sums of off[0..k]: within each run, then across runs (Hillis-Steele).
+    const int a = min(k + 1, lid * m), b = min(k + 1, a + m);
+    int run = 0;
+    for (int t = a; t < b; t++) {
+      run += off[t];
+      off[t] = run;
+    }
+    scan[lid] = run;
+    __syncthreads();
+    for (int o = 1; o < lsz; o <<= 1) {
+      int v = lid >= o ? scan[lid - o] : 0;
+      __syncthreads();
+      scan[lid] += v;
+      __syncthreads();
+    }
+    const int before = lid > 0 ? scan[lid - 1] : 0;
+    for (int t = a; t < b; t++) off[t] += before;
+    __syncthreads();
+    if (live) ord[off[c] + rank] = lid;  // off[c] is now cluster c's first slot
+    __syncthreads();
+    // One cell of the record per thread: cluster cc's rows of the tile, in row order; the last
+    // cell is the inertia, over all the tile's rows in order.
+    for (int cell = lid; cell < stride; cell += lsz) {
+      double acc = rec[cell];
+      if (cell == cells) {
+        for (int r = 0; r < lsz && t0 + r < r1; r++) acc += (double)(w ? w[base + t0 + r] : 1.f) * (double)dl[r];
+      } else {
+        const int cc = cell / width, j = cell % width;
+        for (int q = off[cc]; q < off[cc + 1]; q++) {
+          const int row = t0 + ord[q];
+          const double wi = w ? (double)w[base + row] : 1.0;
+          acc += j < d ? wi * (double)x[(size_t)j * n + row] : (j == d ? wi : 1.0);
+        }
+      }
+      rec[cell] = acc;
+    }
+    __syncthreads();
+  }
+  for (int t = lid; t < stride; t += lsz) partials[(size_t)(partBase + p) * stride + t] = rec[t];
+  int blockMoved = __syncthreads_count(moved);
+  if (lid == 0 && blockMoved) atomicAdd(changed, (unsigned long long)blockMoved);
 }
 
 // Phase one of the update, part one. One thread per partition of rowsPerPart consecutive rows

@@ -7,17 +7,12 @@
 #define TK 32
 #define TD 16
 
-__kernel void kmeans_assign(__global const float* restrict x, int n, int d,
-                            __global const float* restrict cen, __global const float* restrict cnorm, int k,
-                            __global int* restrict labels, __global float* restrict dist,
-                            __global uint* restrict changed, int base) {
-  __local float sc[TK][TD + 1];
-  __local uint moved;
-  const int i = get_global_id(0);
-  const int lid = get_local_id(0);
-  const int lsz = get_local_size(0);
-  const bool live = i < n;
-  if (lid == 0) moved = 0;
+// The nearest centroid to row i by ||c||^2 - 2x.c, centroids staged through local memory in
+// TK x TD tiles. Every work-item of the group calls it (it has barriers); dead rows (live false)
+// take part in the staging and get a meaningless answer.
+inline int nearest(__global const float* restrict x, int n, int d, int i, bool live,
+                   __global const float* restrict cen, __global const float* restrict cnorm, int k,
+                   __local float (*sc)[TD + 1], int lid, int lsz) {
   float best = INFINITY;
   int bestc = 0;
   for (int c0 = 0; c0 < k; c0 += TK) {
@@ -49,17 +44,125 @@ __kernel void kmeans_assign(__global const float* restrict x, int n, int d,
       }
     }
   }
+  return bestc;
+}
+
+// The squared distance of row i to centroid c from differences: it never cancels.
+inline float sqdist(__global const float* restrict x, int n, int d, int i, __global const float* restrict cen, int c) {
+  float s = 0.f;
+  for (int j = 0; j < d; j++) {
+    float diff = x[(size_t)j * n + i] - cen[(size_t)c * d + j];
+    s = fma(diff, diff, s);
+  }
+  return s;
+}
+
+__kernel void kmeans_assign(__global const float* restrict x, int n, int d,
+                            __global const float* restrict cen, __global const float* restrict cnorm, int k,
+                            __global int* restrict labels, __global float* restrict dist,
+                            __global uint* restrict changed, int base) {
+  __local float sc[TK][TD + 1];
+  __local uint moved;
+  const int i = get_global_id(0);
+  const int lid = get_local_id(0);
+  const bool live = i < n;
+  if (lid == 0) moved = 0;
+  const int bestc = nearest(x, n, d, i, live, cen, cnorm, k, sc, lid, get_local_size(0));
   if (live) {
-    float s = 0.f;
-    for (int j = 0; j < d; j++) {
-      float diff = x[(size_t)j * n + i] - cen[(size_t)bestc * d + j];
-      s = fma(diff, diff, s);
-    }
+    float s = sqdist(x, n, d, i, cen, bestc);
     if (labels[base + i] != bestc) atomic_inc(&moved);
     labels[base + i] = bestc;
     dist[base + i] = s;
   }
   barrier(CLK_LOCAL_MEM_FENCE);
+  if (lid == 0 && moved) atomic_add(changed, moved);  // integer: the order does not matter
+}
+
+// The assignment fused with phase one of the update, for devices where a partition's record
+// (k * (d + 2) + 1 doubles) fits in local memory beside the tiles. One work-group per update
+// partition walks the partition's rows in tiles of the group size: it assigns the tile's rows,
+// orders them by cluster (a stable counting sort in local memory) and adds them, cluster by
+// cluster in row order, into the record it holds in local memory; the record goes to global
+// memory once, at the end, for kmeans_reduce. Each cell sees the same additions in the same order
+// as kmeans_bucket + kmeans_partials, so both paths give the same bits (a test holds them to it).
+__kernel void kmeans_assign_update(__global const float* restrict x, int n, int d,
+                                   __global const float* restrict cen, __global const float* restrict cnorm, int k,
+                                   __global const float* restrict w, int weighted,
+                                   __global int* restrict labels, __global float* restrict dist,
+                                   __global uint* restrict changed, int rowsPerPart,
+                                   __global double* restrict partials, int stride, int base, int partBase,
+                                   __local double* rec, __local int* lab, __local int* ord, __local float* dl,
+                                   __local int* scan, __local int* off) {
+  __local float sc[TK][TD + 1];
+  __local uint moved;
+  const int p = get_group_id(0);
+  const int lid = get_local_id(0), lsz = get_local_size(0);
+  const int width = d + 2, cells = k * width;
+  const int r0 = p * rowsPerPart, r1 = min(n, r0 + rowsPerPart);
+  for (int t = lid; t < stride; t += lsz) rec[t] = 0.0;
+  if (lid == 0) moved = 0;
+  const int m = (k + lsz) / lsz;  // off[0..k] split into runs of m entries, one run per work-item
+  for (int t0 = r0; t0 < r1; t0 += lsz) {
+    const int i = t0 + lid;
+    const bool live = i < r1;
+    const int c = nearest(x, n, d, i, live, cen, cnorm, k, sc, lid, lsz);
+    float s = 0.f;
+    if (live) {
+      s = sqdist(x, n, d, i, cen, c);
+      if (labels[base + i] != c) atomic_inc(&moved);
+      labels[base + i] = c;
+      dist[base + i] = s;
+    }
+    lab[lid] = live ? c : -1;
+    dl[lid] = s;
+    for (int t = lid; t <= k; t += lsz) off[t] = 0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // The row's rank among the tile's earlier rows of its cluster; cluster sizes into off[c + 1].
+    int rank = 0;
+    if (live) {
+      for (int r = 0; r < lid; r++) rank += lab[r] == c;
+      atomic_inc(&off[c + 1]);  // integer: the order does not matter
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // Inclusive prefix sums of off[0..k]: within each run, then across runs (Hillis-Steele).
+    const int a = min(k + 1, lid * m), b = min(k + 1, a + m);
+    int run = 0;
+    for (int t = a; t < b; t++) {
+      run += off[t];
+      off[t] = run;
+    }
+    scan[lid] = run;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int o = 1; o < lsz; o <<= 1) {
+      int v = lid >= o ? scan[lid - o] : 0;
+      barrier(CLK_LOCAL_MEM_FENCE);
+      scan[lid] += v;
+      barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const int before = lid > 0 ? scan[lid - 1] : 0;
+    for (int t = a; t < b; t++) off[t] += before;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (live) ord[off[c] + rank] = lid;  // off[c] is now cluster c's first slot
+    barrier(CLK_LOCAL_MEM_FENCE);
+    // One cell of the record per work-item: cluster cc's rows of the tile, in row order; the last
+    // cell is the inertia, over all the tile's rows in order.
+    for (int cell = lid; cell < stride; cell += lsz) {
+      double acc = rec[cell];
+      if (cell == cells) {
+        for (int r = 0; r < lsz && t0 + r < r1; r++) acc += (double)(weighted ? w[base + t0 + r] : 1.f) * (double)dl[r];
+      } else {
+        const int cc = cell / width, j = cell % width;
+        for (int q = off[cc]; q < off[cc + 1]; q++) {
+          const int row = t0 + ord[q];
+          const double wi = weighted ? (double)w[base + row] : 1.0;
+          acc += j < d ? wi * (double)x[(size_t)j * n + row] : (j == d ? wi : 1.0);
+        }
+      }
+      rec[cell] = acc;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  for (int t = lid; t < stride; t += lsz) partials[(size_t)(partBase + p) * stride + t] = rec[t];
   if (lid == 0 && moved) atomic_add(changed, moved);  // integer: the order does not matter
 }
 

@@ -211,6 +211,7 @@ class GpuBackendsTest {
   void tiledOpenClAssignMatchesTheOracle(int n, int d, int k) {
     backend("opencl"); // skipped (or failed where required) like the other OpenCL tests
     System.setProperty("segmenta.opencl.assign", "tiled");
+    System.setProperty("segmenta.opencl.update", "sorted"); // kmeans_assign runs on the three-kernel path only
     try (ComputeBackend be = Backends.open(BackendChoice.OPENCL, BackendOptions.DEFAULTS)) {
       SplittableRandom r = new SplittableRandom(7L * n + d + k);
       float[] x = new float[n * d];
@@ -225,6 +226,80 @@ class GpuBackendsTest {
     } finally {
       System.clearProperty("segmenta.opencl.assign");
     }
+  }
+
+  /**
+   * The fused assign + update kernel (each partition's record in local or shared memory) against
+   * the oracle on the issue's shapes, weighted and not, resident and streamed (OpenCL forced on
+   * PoCL, where it is also the default); and bit for bit against the three-kernel path (assign,
+   * bucket, partials), which adds the same terms in the same order.
+   */
+  @ParameterizedTest(name = "{0} fused n={1} d={2} k={3} streamed={4}")
+  @MethodSource("fusedShapes")
+  void fusedUpdateMatchesTheOracleAndTheSortedPath(String name, int n, int d, int k, boolean streamed) {
+    backend(name); // skipped (or failed where required) like the other tests of this backend
+    SplittableRandom r = new SplittableRandom(11L * n + 3L * d + k);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 3 + (i % d) + 1000);
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) w[i] = (float) r.nextDouble(0, 2);
+    double[] c = new double[k * d];
+    for (int i = 0; i < c.length; i++) c[i] = r.nextGaussian() * 3 + (i % d) + 1000;
+    if (streamed) System.setProperty("segmenta.device.residentBytes", "65536");
+    try {
+      for (float[] weights : new float[][] {null, w}) {
+        Stepped f = step(name, "fused", x, weights, n, d, c, k);
+        Stepped so = step(name, "sorted", x, weights, n, d, c, k);
+        KMeansStepResult fused = f.result(), sorted = so.result();
+        assertArrayEquals(so.labels(), f.labels(), "labels");
+        assertArrayEquals(sorted.sums, fused.sums, "sums: the same bits on both paths");
+        assertArrayEquals(sorted.weights, fused.weights, "weights");
+        assertArrayEquals(sorted.counts, fused.counts, "counts");
+        assertEquals(sorted.inertia, fused.inertia, "inertia");
+        assertEquals(sorted.changed, fused.changed, "changed");
+      }
+    } finally {
+      System.clearProperty("segmenta.device.residentBytes");
+    }
+  }
+
+  private record Stepped(KMeansStepResult result, int[] labels) {}
+
+  /**
+   * One step from fresh assignments on a backend opened with the given update path (forced: a
+   * record that does not fit fails instead of quietly taking the other path), checked against the
+   * oracle.
+   */
+  private static Stepped step(String name, String update, float[] x, float[] w, int n, int d, double[] c, int k) {
+    String property = "segmenta." + name + ".update";
+    System.setProperty(property, update);
+    System.setProperty("segmenta.opencl.assign", "tiled");
+    try (ComputeBackend be = Backends.open(name.equals("cuda") ? BackendChoice.CUDA : BackendChoice.OPENCL, BackendOptions.DEFAULTS);
+         DeviceMatrix dm = be.upload(HostMatrix.ofRowMajor(x, n, d), w);
+         Assignments a = be.newAssignments(n)) {
+      KMeansStepResult res = new KMeansStepResult(k, d);
+      be.kmeansStep(dm, c, k, a, res);
+      Oracle.check(x, w, n, d, c, k, a, res);
+      int[] labels = new int[n];
+      a.copyLabels(0, labels, 0, n);
+      return new Stepped(res, labels);
+    } finally {
+      System.clearProperty(property);
+      System.clearProperty("segmenta.opencl.assign");
+    }
+  }
+
+  static Stream<Arguments> fusedShapes() {
+    List<Arguments> out = new ArrayList<>();
+    int[] ds = {1, 3, 16, 17, 100};
+    int[] ks = {1, 7, 256};
+    for (String b : List.of("opencl", "cuda")) {
+      int i = 0;
+      for (int d : ds) for (int k : ks) out.add(Arguments.of(b, i++ % 2 == 0 ? 1000 : 4097, d, k, false));
+      out.add(Arguments.of(b, 10_000, 17, 7, true));
+      out.add(Arguments.of(b, 5_000, 3, 256, true));
+    }
+    return out.stream();
   }
 
   static Stream<Arguments> tiledShapes() {

@@ -33,6 +33,9 @@ public final class CudaBackend implements ComputeBackend {
 
   private final CudaContext ctx;
   private final AssignLauncher assign;
+  private final AssignUpdateLauncher assignUpdate;
+  /** Fused assign + update where the record fits in shared memory, unless the sorted path is forced. */
+  private final boolean preferFused;
   private final BucketLauncher bucket;
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
@@ -47,6 +50,7 @@ public final class CudaBackend implements ComputeBackend {
     ctx = new CudaContext(ordinal);
     try {
       assign = new AssignLauncher(ctx);
+      assignUpdate = new AssignUpdateLauncher(ctx);
       bucket = new BucketLauncher(ctx);
       partials = new PartialsLauncher(ctx);
       reduce = new ReduceLauncher(ctx);
@@ -58,6 +62,9 @@ public final class CudaBackend implements ComputeBackend {
       ctx.close();
       throw e;
     }
+    // -Dsegmenta.cuda.update=fused|sorted overrides the choice (the tests run both).
+    String forced = System.getProperty("segmenta.cuda.update");
+    preferFused = forced == null || forced.equals("fused");
     info = new BackendInfo("cuda", BackendKind.CUDA, String.format("%s (sm_%d%d, %d SMs, %.0f GiB)", ctx.name, ctx.computeMajor,
         ctx.computeMinor, ctx.multiprocessors, ctx.totalMemory / (double) (1L << 30)), 1);
   }
@@ -127,11 +134,16 @@ public final class CudaBackend implements ComputeBackend {
         + (long) c.length * Float.BYTES, ctx.totalMemory, ctx.name, "Use fewer clusters or columns, or the CPU backend (--backend cpu).");
     boolean streamed = x.streamed();
     long chunkBytes = (long) x.chunkRows() * d * Float.BYTES;
+    boolean fused = preferFused && assignUpdate.fits(k, d);
+    if (preferFused && !fused && "fused".equals(System.getProperty("segmenta.cuda.update"))) {
+      throw new IllegalStateException("segmenta.cuda.update=fused, but k = " + k + " and d = " + d + " need "
+          + assignUpdate.dynamicBytes(k, d) + " bytes of shared memory and " + ctx.name + " allows " + ctx.maxSharedPerBlockOptin);
+    }
     try (DeviceBuffer cen = new DeviceBuffer((long) c.length * Float.BYTES);
          DeviceBuffer nrm = new DeviceBuffer((long) k * Float.BYTES);
          DeviceBuffer changed = new DeviceBuffer(Long.BYTES);
          DeviceBuffer part = new DeviceBuffer((long) plan.totalParts * plan.stride * Double.BYTES);
-         DeviceBuffer offsets = new DeviceBuffer((long) plan.totalParts * (k + 1) * Integer.BYTES);
+         DeviceBuffer offsets = fused ? null : new DeviceBuffer((long) plan.totalParts * (k + 1) * Integer.BYTES);
          DeviceBuffer red = new DeviceBuffer((long) plan.stride * Double.BYTES);
          Streams streams = streamed ? new Streams(chunkBytes) : null) {
       cuMemcpyHtoD(cen.ptr(), Pointer.to(c), (long) c.length * Float.BYTES);
@@ -151,9 +163,13 @@ public final class CudaBackend implements ComputeBackend {
               (long) ch.rows() * d * Float.BYTES, stream);
           data = streams.device[s].ptr();
         }
-        assign.launch(data, ch.rows(), d, ch.start(), cen, nrm, k, a, changed, stream);
-        bucket.launch(x, a, ch, offsets, part, stream);
-        partials.launch(data, x, a, ch, offsets, part, stream);
+        if (fused) {
+          assignUpdate.launch(data, x, ch, cen, nrm, a, changed, part, stream);
+        } else {
+          assign.launch(data, ch.rows(), d, ch.start(), cen, nrm, k, a, changed, stream);
+          bucket.launch(x, a, ch, offsets, part, stream);
+          partials.launch(data, x, a, ch, offsets, part, stream);
+        }
       }
       jcuda.driver.JCudaDriver.cuCtxSynchronize();
       reduce.launch(part, plan.totalParts, plan.stride, red);

@@ -38,6 +38,8 @@ final class CudaContext implements AutoCloseable {
   final String name;
   final int multiprocessors;
   final int maxThreadsPerBlock;
+  /** Shared memory one block may have with the opt-in (227 KB on sm_90, 163 KB on sm_80). */
+  final int maxSharedPerBlockOptin;
   final long totalMemory;
   final int computeMajor;
   final int computeMinor;
@@ -52,6 +54,7 @@ final class CudaContext implements AutoCloseable {
     name = s.substring(0, Math.max(0, s.indexOf('\0') < 0 ? s.length() : s.indexOf('\0')));
     multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
     maxThreadsPerBlock = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
+    maxSharedPerBlockOptin = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
     computeMajor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
     computeMinor = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
     long[] mem = new long[1];

@@ -25,12 +25,18 @@ final class Launch {
 
   /** Queues a launch on {@code stream} without waiting; a launch error still names the kernel. */
   static void async(String kernel, CUfunction f, int gx, int gy, int bx, int by, Pointer params, jcuda.driver.CUstream stream) {
+    async(kernel, f, gx, gy, bx, by, 0, params, stream);
+  }
+
+  /** {@link #async} with {@code sharedBytes} of dynamic shared memory per block. */
+  static void async(String kernel, CUfunction f, int gx, int gy, int bx, int by, int sharedBytes, Pointer params,
+                    jcuda.driver.CUstream stream) {
     io.segmenta.kernels.gpu.FaultInjection.beforeLaunch("CUDA", kernel);
     try {
-      cuLaunchKernel(f, gx, gy, 1, bx, by, 1, 0, stream, params, null);
+      cuLaunchKernel(f, gx, gy, 1, bx, by, 1, sharedBytes, stream, params, null);
     } catch (CudaException e) {
       throw new GpuKernelException("CUDA kernel " + kernel + " failed to launch (grid " + gx + "x" + gy + ", block " + bx + "x" + by
-          + "): " + e.getMessage(), e);
+          + ", shared " + sharedBytes + " B): " + e.getMessage(), e);
     }
   }
 

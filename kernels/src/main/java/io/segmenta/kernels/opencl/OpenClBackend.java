@@ -32,6 +32,9 @@ public final class OpenClBackend implements ComputeBackend {
 
   private final OpenClContext ctx;
   private final AssignLauncher assign;
+  private final AssignUpdateLauncher assignUpdate;
+  /** Fused assign + update where the record fits in local memory, unless the sorted path is forced. */
+  private final boolean preferFused;
   private final BucketLauncher bucket;
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
@@ -46,6 +49,7 @@ public final class OpenClBackend implements ComputeBackend {
     ctx = new OpenClContext(device);
     try {
       assign = new AssignLauncher(ctx);
+      assignUpdate = new AssignUpdateLauncher(ctx);
       bucket = new BucketLauncher(ctx);
       partials = new PartialsLauncher(ctx);
       reduce = new ReduceLauncher(ctx);
@@ -57,6 +61,10 @@ public final class OpenClBackend implements ComputeBackend {
       ctx.close();
       throw e;
     }
+    // Fused wherever the record fits, CPU devices included, so that CI runs the kernel GPUs run;
+    // -Dsegmenta.opencl.update=fused|sorted overrides the choice (the tests run both on PoCL).
+    String forced = System.getProperty("segmenta.opencl.update");
+    preferFused = forced == null || forced.equals("fused");
     info = new BackendInfo("opencl", BackendKind.OPENCL, device.describe() + ", " + ctx.computeUnits + " compute units", 1);
   }
 
@@ -120,11 +128,16 @@ public final class OpenClBackend implements ComputeBackend {
     io.segmenta.kernels.ResourceLimitException.checkDevice("a K-Means step with k = " + k + " and d = " + d + " (partial sums of "
         + plan.totalParts + " partitions)", Math.max(partBytes, (long) c.length * Float.BYTES), ctx.maxAlloc, ctx.candidate.describe()
         + " (largest buffer)", "Use fewer clusters or columns, or the CPU backend (--backend cpu).");
+    boolean fused = preferFused && assignUpdate.fits(k, d);
+    if (preferFused && !fused && "fused".equals(System.getProperty("segmenta.opencl.update"))) {
+      throw new IllegalStateException("segmenta.opencl.update=fused, but k = " + k + " and d = " + d + " need "
+          + assignUpdate.localBytes(k, d) + " bytes of local memory and " + ctx.candidate.describe() + " has " + ctx.localMemory);
+    }
     try (ClBuffer cen = new ClBuffer(ctx, (long) c.length * Float.BYTES);
          ClBuffer nrm = new ClBuffer(ctx, (long) k * Float.BYTES);
          ClBuffer changed = new ClBuffer(ctx, Integer.BYTES);
          ClBuffer part = new ClBuffer(ctx, (long) plan.totalParts * plan.stride * Double.BYTES);
-         ClBuffer offsets = new ClBuffer(ctx, (long) plan.totalParts * (k + 1) * Integer.BYTES);
+         ClBuffer offsets = fused ? null : new ClBuffer(ctx, (long) plan.totalParts * (k + 1) * Integer.BYTES);
          ClBuffer chunkData = x.streamed() ? new ClBuffer(ctx, (long) x.chunkRows() * d * Float.BYTES) : null;
          ClBuffer red = new ClBuffer(ctx, (long) plan.stride * Double.BYTES)) {
       clEnqueueWriteBuffer(ctx.queue, cen.mem(), CL_TRUE, 0, (long) c.length * Float.BYTES, Pointer.to(c), 0, null, null);
@@ -136,9 +149,13 @@ public final class OpenClBackend implements ComputeBackend {
           x.stageChunk(ch.start(), ch.rows(), chunkData);
           data = chunkData;
         }
-        assign.launch(data, ch.rows(), d, ch.start(), cen, nrm, k, a, changed);
-        bucket.launch(x, a, ch, offsets, part);
-        partials.launch(data, x, a, ch, offsets, part);
+        if (fused) {
+          assignUpdate.launch(data, x, ch, cen, nrm, a, changed, part);
+        } else {
+          assign.launch(data, ch.rows(), d, ch.start(), cen, nrm, k, a, changed);
+          bucket.launch(x, a, ch, offsets, part);
+          partials.launch(data, x, a, ch, offsets, part);
+        }
       }
       reduce.launch(part, plan.totalParts, plan.stride, red);
       double[] reduced = new double[plan.stride];

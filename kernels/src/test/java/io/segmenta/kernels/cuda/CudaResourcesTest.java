@@ -19,6 +19,19 @@ class CudaResourcesTest {
     }
   }
 
+  /** Each launcher's kernel is in its module: a renamed or dropped kernel fails here, not on the first GPU. */
+  @Test
+  void everyLauncherKernelIsInItsModule() {
+    String[][] kernels = {
+        {"kmeans", AssignLauncher.NAME}, {"kmeans", AssignUpdateLauncher.NAME}, {"kmeans", BucketLauncher.NAME},
+        {"kmeans", PartialsLauncher.NAME}, {"kmeans", ReduceLauncher.NAME}, {"kmeans", PairwiseLauncher.NAME},
+        {"gmm", GmmRespLauncher.NAME}, {"gmm", GmmMomentsLauncher.NAME}, {"gmm", GmmLogDensLauncher.NAME}};
+    for (String[] k : kernels) {
+      String image = new String(CudaContext.fatbin(k[0]), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(image.contains(k[1] + "\0"), k[0] + " lacks " + k[1]); // the symbol tables hold each name, NUL-ended
+    }
+  }
+
   @Test
   void deviceCheckFollowsTheDriversRules() {
     List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin("kmeans"));
