@@ -61,9 +61,9 @@ class FaultInjectionTest {
   @Test
   void aFailedLaunchAndAnOutOfMemoryNameWhatFailed() {
     try (Segmenta engine = openCl(false)) {
-      inject("launch:kmeans_partials:2");
+      inject("launch:kmeans_assign_update:2");
       GpuKernelException e = assertThrows(GpuKernelException.class, () -> engine.kmeans(data(), KMeansParams.builder(3).seed(1).build()));
-      assertTrue(e.getMessage().contains("kmeans_partials") && e.getMessage().contains("launch failure"), e.getMessage());
+      assertTrue(e.getMessage().contains("kmeans_assign_update") && e.getMessage().contains("launch failure"), e.getMessage());
       inject("launch:gmm_moments");
       e = assertThrows(GpuKernelException.class, () -> engine.gmm(data(), GmmParams.builder(3).seed(1).build()));
       assertTrue(e.getMessage().contains("gmm_moments"), e.getMessage());
@@ -81,7 +81,7 @@ class FaultInjectionTest {
       cpu = c.kmeans(data(), p);
     }
     try (Segmenta engine = openCl(true)) {
-      for (String spec : new String[] {"launch:kmeans_partials:2", "oom:any:4"}) {
+      for (String spec : new String[] {"launch:kmeans_assign_update:2", "oom:any:4"}) {
         inject(spec);
         KMeansResult r = engine.kmeans(data(), p);
         assertEquals(BackendKind.CPU, r.backend().kind(), spec);
@@ -101,10 +101,10 @@ class FaultInjectionTest {
     String[] args = {"kmeans", "--input", csv.toString(), "--k", "3", "--backend", "opencl", "--out", out.toString(), "--progress", "never"};
     assertEquals(0, run(args, new StringWriter()));
     byte[] before = Files.readAllBytes(out.resolve("assignments.csv"));
-    inject("launch:kmeans_partials:3");
+    inject("launch:kmeans_assign_update:3");
     StringWriter err = new StringWriter();
     assertEquals(SegmentCli.EXIT_BACKEND, run(args, err));
-    assertTrue(err.toString().contains("kmeans_partials") && err.toString().contains("--cpu-fallback"), err.toString());
+    assertTrue(err.toString().contains("kmeans_assign_update") && err.toString().contains("--cpu-fallback"), err.toString());
     assertArrayEquals(before, Files.readAllBytes(out.resolve("assignments.csv")), "the previous outputs are intact");
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(2, s.count(), "only the input and the output directory: no staging left behind");

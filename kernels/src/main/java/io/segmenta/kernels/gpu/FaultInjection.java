@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffer classes of both backends call it, so the failure travels the same path a real one does.
  */
 public final class FaultInjection {
-  /** The system property; for example {@code launch:kmeans_partials:3} or {@code oom:any}. */
+  /** The system property; for example {@code launch:kmeans_assign_update:3} or {@code oom:any}. */
   public static final String PROPERTY = "segmenta.test.fault";
 
   private static final AtomicInteger LAUNCHES = new AtomicInteger();
