@@ -8,7 +8,9 @@
 //
 // Determinism: no floating-point atomics. Per-partition partial sums (rows ordered by cluster, then
 // summed in row order) are written to their own slots and reduced in partition order by a last
-// kernel, so a run gives the same bits every time.
+// kernel, so a run gives the same bits every time. kmeans_assign_update makes those sums in the
+// same kernel as the assignment, where a partition's record fits in shared memory; elsewhere
+// kmeans_assign, kmeans_bucket and kmeans_partials make them in three.
 
 #include <cstdint>
 

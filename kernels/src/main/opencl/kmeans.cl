@@ -1,6 +1,7 @@
 // Segmenta OpenCL kernels: the same algorithms as src/main/cuda/kmeans.cu, in OpenCL C 1.2.
 // Layout: column-major data (x[j * n + i]) centred on the column means; see kmeans.cu for why.
-// Determinism: no floating-point atomics; partial sums per partition, reduced in order.
+// Determinism: no floating-point atomics; partial sums per partition, reduced in order (made by
+// kmeans_assign_update where a partition's record fits in local memory, else by three kernels).
 
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 
