@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  */
 public final class Silhouette {
   /**
-   * Rows past which the exact silhouette is refused: 10^12 distance evaluations, 11 to 23 minutes at
+   * Rows past which the exact silhouette is refused: 10^12 distance evaluations, 8 to 16 minutes at
    * the rates measured on the reference machine (benchmarks/RESULTS.md, exact silhouette).
    */
   public static final long MAX_EXACT_ROWS = 1_000_000;
@@ -53,8 +53,8 @@ public final class Silhouette {
     int rows = (int) n;
     if (n > MAX_EXACT_ROWS) {
       throw new io.segmenta.kernels.ResourceLimitException("the exact silhouette of " + n + " rows takes n^2 = "
-          + String.format(java.util.Locale.ROOT, "%.1e", (double) n * n) + " distances (the reference 2-core CPU computes about 7e8 "
-          + "a second on one core, 1.5e9 on two: past " + MAX_EXACT_ROWS + " rows that is more than 10 minutes, growing with n^2). Use the sampled silhouette (Segmenta.silhouette(data, labels, sampleSize, seed); "
+          + String.format(java.util.Locale.ROOT, "%.1e", (double) n * n) + " distances (the reference 2-core CPU computes about 1.0e9 "
+          + "a second on one core, 2.0e9 on two: past " + MAX_EXACT_ROWS + " rows that is more than 8 minutes, growing with n^2). Use the sampled silhouette (Segmenta.silhouette(data, labels, sampleSize, seed); "
           + "segment evaluate --sample N), whose error shrinks as 1/sqrt(sampleSize).");
     }
     // Per-row sums (n x k doubles), the sorted copy (n x d floats), the order and a tile of sums.
