@@ -37,10 +37,11 @@ final class VectorDistanceSums {
       int run = 0;
       for (int b = 0; b < blocks; b++) {
         long j0 = colStart + (long) b * L;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        boolean whole;
         if (b + 1 < blocks && (b + 2) * L <= colRows && j0 + 2L * L <= bounds[c + 1]) {
           // Two whole blocks of one group at once: each broadcast row value feeds two blocks, and
           // eight FMA chains hide the FMA latency that four leave exposed.
-          FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
           FloatVector u0 = s0, u1 = s0, u2 = s0, u3 = s0;
           int ci = b * d * L, dl = d * L;
           for (int x = 0; x < 4 * d; x += 4, ci += L) {
@@ -72,63 +73,40 @@ final class VectorDistanceSums {
           a2 = a2.add(s2.sqrt()).add(u2.sqrt());
           a3 = a3.add(s3.sqrt()).add(u3.sqrt());
           run += 2;
-          if (run >= FLUSH) {
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, L);
-            a2.intoArray(lanes, 2 * L);
-            a3.intoArray(lanes, 3 * L);
-            flush(out, o0, g, c, q, lanes, L);
-            a0 = FloatVector.zero(S);
-            a1 = a0;
-            a2 = a0;
-            a3 = a0;
-            run = 0;
-          }
           b++;
-          continue;
-        }
-        // The four rows' values interleave by dimension (xi[4t + row]) and the column offset steps
-        // by L: the loop body is loads, subtractions and FMAs with little index arithmetic to spill
-        // (18% faster than indexing xi[row * d + t]).
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int ci = b * d * L;
-        for (int x = 0; x < 4 * d; x += 4, ci += L) {
-          FloatVector col = FloatVector.fromArray(S, cd, ci);
-          FloatVector e0 = col.sub(xi[x]);
-          FloatVector e1 = col.sub(xi[x + 1]);
-          FloatVector e2 = col.sub(xi[x + 2]);
-          FloatVector e3 = col.sub(xi[x + 3]);
-          s0 = e0.fma(e0, s0);
-          s1 = e1.fma(e1, s1);
-          s2 = e2.fma(e2, s2);
-          s3 = e3.fma(e3, s3);
-        }
-        s0 = s0.sqrt();
-        s1 = s1.sqrt();
-        s2 = s2.sqrt();
-        s3 = s3.sqrt();
-        boolean whole = b * L + L <= colRows && j0 + L <= bounds[c + 1];
-        if (whole) {
-          a0 = a0.add(s0);
-          a1 = a1.add(s1);
-          a2 = a2.add(s2);
-          a3 = a3.add(s3);
-          if (++run >= FLUSH) {
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, L);
-            a2.intoArray(lanes, 2 * L);
-            a3.intoArray(lanes, 3 * L);
-            flush(out, o0, g, c, q, lanes, L);
-            a0 = FloatVector.zero(S);
-            a1 = a0;
-            a2 = a0;
-            a3 = a0;
-            run = 0;
+          whole = true;
+        } else {
+          // One block. The four rows' values interleave by dimension (xi[4t + row]) and the column
+          // offset steps by L: the loop body is loads, subtractions and FMAs with little index
+          // arithmetic to spill (18% faster than indexing xi[row * d + t]).
+          int ci = b * d * L;
+          for (int x = 0; x < 4 * d; x += 4, ci += L) {
+            FloatVector col = FloatVector.fromArray(S, cd, ci);
+            FloatVector e0 = col.sub(xi[x]);
+            FloatVector e1 = col.sub(xi[x + 1]);
+            FloatVector e2 = col.sub(xi[x + 2]);
+            FloatVector e3 = col.sub(xi[x + 3]);
+            s0 = e0.fma(e0, s0);
+            s1 = e1.fma(e1, s1);
+            s2 = e2.fma(e2, s2);
+            s3 = e3.fma(e3, s3);
           }
-          continue;
+          s0 = s0.sqrt();
+          s1 = s1.sqrt();
+          s2 = s2.sqrt();
+          s3 = s3.sqrt();
+          whole = b * L + L <= colRows && j0 + L <= bounds[c + 1];
+          if (whole) {
+            a0 = a0.add(s0);
+            a1 = a1.add(s1);
+            a2 = a2.add(s2);
+            a3 = a3.add(s3);
+            run++;
+          }
         }
-        // A block across a group boundary (or the chunk's padded end): lane by lane.
-        if (run > 0) {
+        // The float sums go to float64 every FLUSH blocks, before a block that crosses a group
+        // boundary, and at the end of the row.
+        if (run >= FLUSH || run > 0 && (!whole || b + 1 >= blocks)) {
           a0.intoArray(lanes, 0);
           a1.intoArray(lanes, L);
           a2.intoArray(lanes, 2 * L);
@@ -140,6 +118,8 @@ final class VectorDistanceSums {
           a3 = a0;
           run = 0;
         }
+        if (whole) continue;
+        // A block across a group boundary (or the chunk's padded end): lane by lane.
         s0.intoArray(lanes, 0);
         s1.intoArray(lanes, L);
         s2.intoArray(lanes, 2 * L);
@@ -154,13 +134,6 @@ final class VectorDistanceSums {
         }
         long last = Math.min(j0 + L, colStart + colRows) - 1;
         while (last >= bounds[c + 1]) c++;
-      }
-      if (run > 0) {
-        a0.intoArray(lanes, 0);
-        a1.intoArray(lanes, L);
-        a2.intoArray(lanes, 2 * L);
-        a3.intoArray(lanes, 3 * L);
-        flush(out, o0, g, c, q, lanes, L);
       }
     }
   }
