@@ -22,12 +22,17 @@ def main():
     p.add_argument("--k", type=int, required=True)
     p.add_argument("--iters", type=int, required=True)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--chunk", type=int, default=0,
+                   help="rows per distance block (default: all rows while the n x k block stays under 4 GiB)")
+    p.add_argument("--tf32", default="false", help="allow TF32 in the matmul (default false: float32 like the engine)")
     a = p.parse_args()
 
     import numpy as np
     import torch
 
     dev = torch.device("cuda")
+    torch.backends.cuda.matmul.allow_tf32 = a.tf32 == "true"
+    chunk = a.chunk or max(1, min(a.n, (1 << 30) // a.k))
     x_host = np.fromfile(a.data, dtype="<f4", count=a.n * a.d).reshape(a.n, a.d)
     init = np.fromfile(a.init, dtype="<f8", count=a.k * a.d).reshape(a.k, a.d).astype(np.float32)
     t0 = time.perf_counter()
@@ -41,10 +46,16 @@ def main():
         torch.cuda.synchronize()
         t = time.perf_counter()
         for _ in range(a.iters):
-            dist = xx - 2.0 * (x @ c.T) + (c * c).sum(dim=1)[None, :]
-            labels = dist.argmin(dim=1)
-            sums = torch.zeros_like(c).index_add_(0, labels, x)
-            counts = torch.bincount(labels, minlength=a.k).to(x.dtype)
+            cc = (c * c).sum(dim=1)[None, :]
+            sums = torch.zeros_like(c)
+            counts = torch.zeros(a.k, dtype=x.dtype, device=dev)
+            # Blocks of rows, so that the n x k distances fit at 10^8 rows (102 GB in one piece).
+            for s in range(0, a.n, chunk):
+                xs = x[s:s + chunk]
+                dist = xx[s:s + chunk] - 2.0 * (xs @ c.T) + cc
+                labels = dist.argmin(dim=1)
+                sums.index_add_(0, labels, xs)
+                counts += torch.bincount(labels, minlength=a.k).to(x.dtype)
             nonempty = counts > 0
             c = torch.where(nonempty[:, None], sums / counts.clamp(min=1)[:, None], c)
         torch.cuda.synchronize()
@@ -62,6 +73,7 @@ def main():
         "fit_seconds": times,
         "fit_seconds_median": statistics.median(times),
         "n_iter": a.iters,
+        "chunk_rows": chunk,
         "tf32_matmul": bool(torch.backends.cuda.matmul.allow_tf32),
         "centroids": c.double().cpu().numpy().tolist(),
     }, sys.stdout)
