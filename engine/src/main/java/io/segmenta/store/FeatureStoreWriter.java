@@ -178,9 +178,10 @@ public final class FeatureStoreWriter implements AutoCloseable {
       MemorySegment ids = ic.size() == 0 ? MemorySegment.NULL : ic.map(FileChannel.MapMode.READ_ONLY, 0, ic.size(), arena);
       MemorySegment off = oc.map(FileChannel.MapMode.READ_ONLY, 0, oc.size(), arena);
       double avg = Math.max(1, (double) idBytes / rows);
+      MapBuild build = MapBuild.of(dir.resolve(StoreFiles.ID_MAP), rows, avg);
       try (ChronicleMap<CharSequence, Long> map = ChronicleMap.of(CharSequence.class, Long.class)
           .name("segmenta-ids").entries(Math.max(rows, 16)).averageKeySize(avg)
-          .createPersistedTo(dir.resolve(StoreFiles.ID_MAP).toFile())) {
+          .createPersistedTo(build.file().toFile())) {
         ValueLayout.OfLong le = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         byte[] buf = new byte[256];
         for (long r = 0; r < rows; r++) {
@@ -195,7 +196,11 @@ public final class FeatureStoreWriter implements AutoCloseable {
                 + "; ids must be unique (aggregate the rows first, e.g. with 'segment rfm')");
           }
         }
+      } catch (RuntimeException | IOException e) {
+        build.abandon();
+        throw e;
       }
+      build.finish();
     }
   }
 

@@ -52,12 +52,17 @@ public final class PublishedAssignments {
       long keyBytes = 0;
       for (long r = 0; r < Math.min(rows, 10_000); r++) keyBytes += ids.apply(r).length();
       double avg = Math.max(1, (double) keyBytes / Math.min(rows, 10_000));
+      MapBuild build = MapBuild.of(vdir.resolve(MAP), rows, avg);
       try (ChronicleMap<CharSequence, Long> map = ChronicleMap.of(CharSequence.class, Long.class).name("segmenta-assignments")
-          .entries(Math.max(rows, 16)).averageKeySize(avg).createPersistedTo(vdir.resolve(MAP).toFile())) {
+          .entries(Math.max(rows, 16)).averageKeySize(avg).createPersistedTo(build.file().toFile())) {
         for (int r = 0; r < rows; r++) {
           map.put(ids.apply(r), SegmentAssignment.pack(labels[r], (float) Math.sqrt(Math.max(0f, squaredDistances[r]))));
         }
+      } catch (RuntimeException | IOException e) {
+        build.abandon();
+        throw e;
       }
+      build.finish();
       StoreFiles.writeAtomically(vdir.resolve(META), runJson == null ? "{}\n" : runJson);
       // Publish: the version is complete on disk before CURRENT names it.
       StoreFiles.writeAtomically(root.resolve(CURRENT), name(version) + "\n");
@@ -68,11 +73,6 @@ public final class PublishedAssignments {
     }
   }
 
-  /**
-   * The directory of a version about to be published or already published, for files that belong
-   * to the run (the recommender's tables). Write them before publishing for readers to see them
-   * together with the assignments.
-   */
   /**
    * Carries the published versions of {@code from} into {@code to} (a store being rebuilt elsewhere,
    * to replace it), so that the rebuilt store still knows the previous run. Published files are never

@@ -44,6 +44,49 @@ class FeatureStoreTest {
     }
   }
 
+  /**
+   * Maps built in another directory (what a large map does in /dev/shm) are copied into the store and
+   * the build directory is left empty; the store and its published assignments read as usual. A
+   * failed build (a duplicate id) leaves nothing there either.
+   */
+  @Test
+  void mapsBuiltElsewhereMoveIntoTheStore() throws Exception {
+    Path build = tmp.resolve("build");
+    System.setProperty(MapBuild.PROPERTY, build.toString());
+    try {
+      Path dir = write("moved", 5_003);
+      try (FeatureStore s = FeatureStore.open(dir)) {
+        assertEquals(4321, s.rowOf("cust-4321"));
+        assertEquals(-1, s.rowOf("nobody"));
+      }
+      int[] labels = new int[5_003];
+      float[] sq = new float[5_003];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = i % 3;
+        sq[i] = 4f;
+      }
+      assertEquals(1, PublishedAssignments.publish(dir, labels.length, r -> "cust-" + r, labels, sq, "{}"));
+      try (SegmentLookup lookup = SegmentLookup.open(dir, 0)) {
+        assertEquals(4321 % 3, lookup.segmentOf("cust-4321").orElseThrow().segment());
+        assertEquals(2f, lookup.segmentOf("cust-7").orElseThrow().distance());
+      }
+      try (java.util.stream.Stream<Path> left = Files.list(build)) {
+        assertEquals(0, left.count(), "the build directory is left empty");
+      }
+      Path dup = tmp.resolve("dup");
+      FeatureStoreWriter w = FeatureStoreWriter.create(dup, List.of("x"), true, false, "test");
+      w.append("a", new float[] {1});
+      w.append("a", new float[] {2});
+      assertThrows(InvalidInputException.class, w::commit);
+      w.close();
+      try (java.util.stream.Stream<Path> left = Files.list(build)) {
+        assertEquals(0, left.count(), "a failed build leaves nothing behind either");
+      }
+    } finally {
+      System.clearProperty(MapBuild.PROPERTY);
+    }
+  }
+
   @Test
   void anUncommittedStoreIsIncompleteNotData() {
     Path dir = tmp.resolve("partial");
