@@ -164,14 +164,17 @@ extern "C" __global__ void kmeans_assign_update(const float* __restrict__ x, int
     __syncthreads();
     if (live) ord[off[c] + rank] = lid;  // off[c] is now cluster c's first slot
     __syncthreads();
-    // One cell of the record per thread: cluster cc's rows of the tile, in row order; the last
-    // cell is the inertia, over all the tile's rows in order.
-    for (int cell = lid; cell < stride; cell += lsz) {
+    // One cell of the record per thread: column j of cluster cc, the tile's rows of cc in row order;
+    // the last cell is the inertia, over all the tile's rows in order. Cells are dealt column-major
+    // (t = j * k + cc), so neighbouring threads read one column of the tile's rows: nearby addresses,
+    // where row-major dealing would have them read d columns n floats apart.
+    for (int t = lid; t < stride; t += lsz) {
+      const int cc = t < cells ? t % k : 0, j = t < cells ? t / k : 0;
+      const int cell = t < cells ? cc * width + j : cells;
       double acc = rec[cell];
-      if (cell == cells) {
+      if (t == cells) {
         for (int r = 0; r < lsz && t0 + r < r1; r++) acc += (double)(w ? w[base + t0 + r] : 1.f) * (double)dl[r];
       } else {
-        const int cc = cell / width, j = cell % width;
         for (int q = off[cc]; q < off[cc + 1]; q++) {
           const int row = t0 + ord[q];
           const double wi = w ? (double)w[base + row] : 1.0;
