@@ -23,8 +23,23 @@ public final class ResourceLimitException extends RuntimeException {
     }
   }
 
-  /** Refuses {@code what} when {@code bytes} exceeds {@code available} bytes of device memory. */
+  /**
+   * The system property that caps the device memory one buffer of a step may take, below what the
+   * device reports: for a GPU shared with other work, and for tests, whose OpenCL device (PoCL)
+   * reports a limit that moves with the host's free memory.
+   */
+  public static final String DEVICE_MEMORY_CAP = "segmenta.device.memoryBytes";
+
+  /**
+   * Refuses {@code what} when {@code bytes} exceeds {@code available} bytes of device memory (or the
+   * cap set with {@value #DEVICE_MEMORY_CAP}, when lower).
+   */
   public static void checkDevice(String what, long bytes, long available, String device, String alternative) {
+    String cap = System.getProperty(DEVICE_MEMORY_CAP);
+    if (cap != null && Long.parseLong(cap.strip()) < available) {
+      available = Long.parseLong(cap.strip());
+      device = device + ", capped by -D" + DEVICE_MEMORY_CAP + ",";
+    }
     if (bytes > available) {
       throw new ResourceLimitException(what + " needs about " + gb(bytes) + " of device memory; " + device + " has " + gb(available)
           + ". " + alternative);
