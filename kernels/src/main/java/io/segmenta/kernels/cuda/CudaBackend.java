@@ -34,8 +34,11 @@ public final class CudaBackend implements ComputeBackend {
   private final CudaContext ctx;
   private final AssignLauncher assign;
   private final AssignUpdateLauncher assignUpdate;
-  /** Fused assign + update where the record fits in shared memory, unless the sorted path is forced. */
-  private final boolean preferFused;
+  /**
+   * -Dsegmenta.cuda.update: unset (the fused assign + update kernel where the record fits in shared memory,
+   * else three kernels), {@code fused} (an error where it does not fit) or {@code sorted}.
+   */
+  private final String update;
   private final BucketLauncher bucket;
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
@@ -62,9 +65,7 @@ public final class CudaBackend implements ComputeBackend {
       ctx.close();
       throw e;
     }
-    // -Dsegmenta.cuda.update=fused|sorted overrides the choice (the tests run both).
-    String forced = System.getProperty("segmenta.cuda.update");
-    preferFused = forced == null || forced.equals("fused");
+    update = System.getProperty("segmenta.cuda.update");
     info = new BackendInfo("cuda", BackendKind.CUDA, String.format("%s (sm_%d%d, %d SMs, %.0f GiB)", ctx.name, ctx.computeMajor,
         ctx.computeMinor, ctx.multiprocessors, ctx.totalMemory / (double) (1L << 30)), 1);
   }
@@ -134,8 +135,8 @@ public final class CudaBackend implements ComputeBackend {
         + (long) c.length * Float.BYTES, ctx.totalMemory, ctx.name, "Use fewer clusters or columns, or the CPU backend (--backend cpu).");
     boolean streamed = x.streamed();
     long chunkBytes = (long) x.chunkRows() * d * Float.BYTES;
-    boolean fused = preferFused && assignUpdate.fits(k, d);
-    if (preferFused && !fused && "fused".equals(System.getProperty("segmenta.cuda.update"))) {
+    boolean fused = !"sorted".equals(update) && assignUpdate.fits(k, d);
+    if (!fused && "fused".equals(update)) {
       throw new IllegalStateException("segmenta.cuda.update=fused, but k = " + k + " and d = " + d + " need "
           + assignUpdate.dynamicBytes(k, d) + " bytes of shared memory and " + ctx.name + " allows " + ctx.maxSharedPerBlockOptin);
     }

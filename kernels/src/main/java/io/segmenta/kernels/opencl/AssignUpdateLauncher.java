@@ -10,8 +10,8 @@ import io.segmenta.kernels.gpu.StepLayout;
  * give the same bits.
  */
 final class AssignUpdateLauncher {
-  /** The kernel's own local arrays: the centroid tile (32 x 17 floats) and a counter, rounded up. */
-  private static final long STATIC_LOCAL = 32 * 17 * Float.BYTES + 64;
+  /** The kernel's own local arrays: the centroid tile (32 x 16 floats) and a counter, rounded up. */
+  private static final long STATIC_LOCAL = 32 * 16 * Float.BYTES + 64;
 
   private final Kernel k;
   private final long group;

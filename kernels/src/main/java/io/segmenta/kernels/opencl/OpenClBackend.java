@@ -33,8 +33,11 @@ public final class OpenClBackend implements ComputeBackend {
   private final OpenClContext ctx;
   private final AssignLauncher assign;
   private final AssignUpdateLauncher assignUpdate;
-  /** Fused assign + update where the record fits in local memory, unless the sorted path is forced. */
-  private final boolean preferFused;
+  /**
+   * -Dsegmenta.opencl.update: unset (the fused assign + update kernel where the record fits in local memory,
+   * else three kernels), {@code fused} (an error where it does not fit) or {@code sorted}.
+   */
+  private final String update;
   private final BucketLauncher bucket;
   private final PartialsLauncher partials;
   private final ReduceLauncher reduce;
@@ -61,10 +64,8 @@ public final class OpenClBackend implements ComputeBackend {
       ctx.close();
       throw e;
     }
-    // Fused wherever the record fits, CPU devices included, so that CI runs the kernel GPUs run;
-    // -Dsegmenta.opencl.update=fused|sorted overrides the choice (the tests run both on PoCL).
-    String forced = System.getProperty("segmenta.opencl.update");
-    preferFused = forced == null || forced.equals("fused");
+    // Fused wherever the record fits, CPU devices included, so that CI runs the kernel GPUs run.
+    update = System.getProperty("segmenta.opencl.update");
     info = new BackendInfo("opencl", BackendKind.OPENCL, device.describe() + ", " + ctx.computeUnits + " compute units", 1);
   }
 
@@ -128,8 +129,8 @@ public final class OpenClBackend implements ComputeBackend {
     io.segmenta.kernels.ResourceLimitException.checkDevice("a K-Means step with k = " + k + " and d = " + d + " (partial sums of "
         + plan.totalParts + " partitions)", Math.max(partBytes, (long) c.length * Float.BYTES), ctx.maxAlloc, ctx.candidate.describe()
         + " (largest buffer)", "Use fewer clusters or columns, or the CPU backend (--backend cpu).");
-    boolean fused = preferFused && assignUpdate.fits(k, d);
-    if (preferFused && !fused && "fused".equals(System.getProperty("segmenta.opencl.update"))) {
+    boolean fused = !"sorted".equals(update) && assignUpdate.fits(k, d);
+    if (!fused && "fused".equals(update)) {
       throw new IllegalStateException("segmenta.opencl.update=fused, but k = " + k + " and d = " + d + " need "
           + assignUpdate.localBytes(k, d) + " bytes of local memory and " + ctx.candidate.describe() + " has " + ctx.localMemory);
     }
