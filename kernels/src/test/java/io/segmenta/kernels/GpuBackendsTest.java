@@ -298,6 +298,7 @@ class GpuBackendsTest {
       for (int d : ds) for (int k : ks) out.add(Arguments.of(b, i++ % 2 == 0 ? 1000 : 4097, d, k, false));
       out.add(Arguments.of(b, 10_000, 17, 7, true));
       out.add(Arguments.of(b, 5_000, 3, 256, true));
+      out.add(Arguments.of(b, 3_001, 3, 1_000, false)); // k + 1 > 3 x the group: several offsets per work-item in the scan
     }
     return out.stream();
   }
