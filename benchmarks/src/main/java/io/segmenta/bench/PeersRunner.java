@@ -269,40 +269,21 @@ public final class PeersRunner {
         + "rel. diff vs Segmenta | Segmenta speed-up |%n|---|---:|---:|---:|---:|---:|---:|%n", iters));
     double[] engineFit = new double[c.threads().length];
     double engineBound = Double.NaN;
-    for (int ti = 0; ti < c.threads().length; ti++) {
-      int t = c.threads()[ti];
-      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.CPU, t))) {
-        engine.gmm(data, p); // JIT warm-up
-        double[] wall = new double[c.repeats()], em = new double[c.repeats()];
-        io.segmenta.mixture.GmmResult r = null;
-        for (int q = 0; q < c.repeats(); q++) {
-          long s0 = System.nanoTime();
-          r = engine.gmm(data, p);
-          wall[q] = (System.nanoTime() - s0) / 1e9;
-          em[q] = r.secondsPerIteration();
+    List<EngineOptions> engines = engines(c);
+    for (int e = 0; e < engines.size(); e++) {
+      try (Segmenta engine = Segmenta.open(engines.get(e))) {
+        Runs<io.segmenta.mixture.GmmResult> runs = runs(c.repeats(), () -> engine.gmm(data, p), () -> engine.gmm(data, p));
+        double em = median(runs.results().stream().mapToDouble(io.segmenta.mixture.GmmResult::secondsPerIteration).toArray());
+        double bound = runs.last().model().lowerBound();
+        if (e < c.threads().length) {
+          engineFit[e] = runs.median() / iters;
+          engineBound = bound;
+          sb.append(String.format(Locale.ROOT, "| Segmenta (%s, float64 EM pass) | %d | %.4f | %.4f | %.10f | - | - |%n",
+              engine.backend().name(), c.threads()[e], engineFit[e], em, bound));
+        } else { // a GPU backend: its lower bound against the CPU's
+          sb.append(String.format(Locale.ROOT, "| Segmenta (%s, %s) | - | %.4f | %.4f | %.10f | %.1e | - |%n", engine.backend().name(),
+              engine.backend().device(), runs.median() / iters, em, bound, Math.abs(bound - engineBound) / Math.abs(engineBound)));
         }
-        engineFit[ti] = median(wall) / iters;
-        engineBound = r.model().lowerBound();
-        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, float64 EM pass) | %d | %.4f | %.4f | %.10f | - | - |%n", engine.backend().name(),
-            t, engineFit[ti], median(em), engineBound));
-      }
-    }
-    // The GPU backends (--backends cuda / opencl): the same fit, its lower bound against the CPU's.
-    for (String bname : c.backends()) {
-      if (bname.equals("cpu")) continue;
-      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.parse(bname), 1))) {
-        engine.gmm(data, p); // kernels compiled, buffers sized
-        double[] wall = new double[c.repeats()], em = new double[c.repeats()];
-        io.segmenta.mixture.GmmResult r = null;
-        for (int q = 0; q < c.repeats(); q++) {
-          long s0 = System.nanoTime();
-          r = engine.gmm(data, p);
-          wall[q] = (System.nanoTime() - s0) / 1e9;
-          em[q] = r.secondsPerIteration();
-        }
-        double bound = r.model().lowerBound();
-        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, %s) | - | %.4f | %.4f | %.10f | %.1e | - |%n", engine.backend().name(),
-            engine.backend().device(), median(wall) / iters, median(em), bound, Math.abs(bound - engineBound) / Math.abs(engineBound)));
       }
     }
     if (py == null) return sb.append("\nscikit-learn: not run (no python3 with scikit-learn)\n").toString();
@@ -331,35 +312,21 @@ public final class PeersRunner {
     StringBuilder sb = new StringBuilder("\n### Exact silhouette, n = 20,000, d = 16, k = 8 (planted blob labels)\n\n");
     sb.append("| contender | threads | seconds | silhouette | abs. diff vs Segmenta |\n|---|---:|---:|---:|---:|\n");
     double engineScore = Double.NaN;
-    for (int t : c.threads()) {
-      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.CPU, t))) {
-        engine.silhouette(Dataset.ofRowMajor(java.util.Arrays.copyOf(b.values(), 2000 * d), 2000, d), java.util.Arrays.copyOf(b.labels(), 2000));
-        double[] times = new double[c.repeats()];
-        double score = 0;
-        for (int r = 0; r < c.repeats(); r++) {
-          long s0 = System.nanoTime();
-          score = engine.silhouette(data, b.labels());
-          times[r] = (System.nanoTime() - s0) / 1e9;
+    Dataset warm = Dataset.ofRowMajor(Arrays.copyOf(b.values(), 2000 * d), 2000, d);
+    int[] warmLabels = Arrays.copyOf(b.labels(), 2000);
+    List<EngineOptions> engines = engines(c);
+    for (int e = 0; e < engines.size(); e++) {
+      try (Segmenta engine = Segmenta.open(engines.get(e))) {
+        Runs<Double> runs = runs(c.repeats(), () -> engine.silhouette(warm, warmLabels), () -> engine.silhouette(data, b.labels()));
+        double score = runs.last();
+        if (e < c.threads().length) {
+          engineScore = score;
+          sb.append(String.format(Locale.ROOT, "| Segmenta (%s, fused distance-sum kernel) | %d | %.3f | %.9f | - |%n", engine.backend().name(),
+              c.threads()[e], runs.median(), score));
+        } else { // a GPU backend: the pairwise kernel in tiles, sums on the host
+          sb.append(String.format(Locale.ROOT, "| Segmenta (%s, %s, pairwise tiles) | - | %.3f | %.9f | %.1e |%n", engine.backend().name(),
+              engine.backend().device(), runs.median(), score, Math.abs(score - engineScore)));
         }
-        engineScore = score;
-        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, fused distance-sum kernel) | %d | %.3f | %.9f | - |%n", engine.backend().name(), t,
-            median(times), score));
-      }
-    }
-    // The GPU backends: the pairwise kernel in tiles, sums on the host.
-    for (String bname : c.backends()) {
-      if (bname.equals("cpu")) continue;
-      try (Segmenta engine = Segmenta.open(new EngineOptions(BackendChoice.parse(bname), 1))) {
-        engine.silhouette(Dataset.ofRowMajor(java.util.Arrays.copyOf(b.values(), 2000 * d), 2000, d), java.util.Arrays.copyOf(b.labels(), 2000));
-        double[] times = new double[c.repeats()];
-        double score = 0;
-        for (int r = 0; r < c.repeats(); r++) {
-          long s0 = System.nanoTime();
-          score = engine.silhouette(data, b.labels());
-          times[r] = (System.nanoTime() - s0) / 1e9;
-        }
-        sb.append(String.format(Locale.ROOT, "| Segmenta (%s, %s, pairwise tiles) | - | %.3f | %.9f | %.1e |%n", engine.backend().name(),
-            engine.backend().device(), median(times), score, Math.abs(score - engineScore)));
       }
     }
     if (py == null) {
@@ -516,6 +483,38 @@ public final class PeersRunner {
       }
       return best;
     }).sum();
+  }
+
+  /** The engines a case runs: the CPU backend at each --threads, then each other --backends entry (after the CPU rows). */
+  static List<EngineOptions> engines(Config c) {
+    List<EngineOptions> out = new ArrayList<>();
+    for (int t : c.threads()) out.add(new EngineOptions(BackendChoice.CPU, t));
+    for (String b : c.backends()) if (!b.equals("cpu")) out.add(new EngineOptions(BackendChoice.parse(b), 1));
+    return out;
+  }
+
+  /** Each timed run's wall seconds and result. */
+  record Runs<T>(double[] seconds, List<T> results) {
+    double median() {
+      return PeersRunner.median(seconds);
+    }
+
+    T last() {
+      return results.get(results.size() - 1);
+    }
+  }
+
+  /** {@code warmUp} once (JIT, kernels, buffers), then {@code fit} {@code repeats} times, each timed. */
+  static <T> Runs<T> runs(int repeats, java.util.function.Supplier<T> warmUp, java.util.function.Supplier<T> fit) {
+    warmUp.get();
+    double[] seconds = new double[repeats];
+    List<T> results = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      long s0 = System.nanoTime();
+      results.add(fit.get());
+      seconds[r] = (System.nanoTime() - s0) / 1e9;
+    }
+    return new Runs<>(seconds, results);
   }
 
   static double median(double[] v) {

@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * dirtied again at once and the build turns into a stream of rewrites: measured on the reference
  * machine (24 GB), a 10^8-key map (3.8 GB) built in place on disk had not reached 2.5 x 10^7 keys
  * after 3.5 minutes (the store's ingest commit took 21 minutes), against 127 s for the whole build in
- * {@code /dev/shm} plus 9.8 s to copy the file to disk and force it (benchmarks/RESULTS.md).
+ * {@code /dev/shm} plus 9.8 s to copy the file to disk and force it (benchmarks/RESULTS.md; {@code
+ * BenchMain mapbuild N FILE} measures a build).
  *
  * <p>So a map estimated above {@value #DETOUR_BYTES} bytes is built in a memory-backed directory
  * when one has room for it ({@code /dev/shm} on Linux), then copied to its place in one sequential

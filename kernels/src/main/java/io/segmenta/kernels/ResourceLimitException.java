@@ -35,9 +35,9 @@ public final class ResourceLimitException extends RuntimeException {
    * cap set with {@value #DEVICE_MEMORY_CAP}, when lower).
    */
   public static void checkDevice(String what, long bytes, long available, String device, String alternative) {
-    String cap = System.getProperty(DEVICE_MEMORY_CAP);
-    if (cap != null && Long.parseLong(cap.strip()) < available) {
-      available = Long.parseLong(cap.strip());
+    long cap = Long.parseLong(System.getProperty(DEVICE_MEMORY_CAP, "" + Long.MAX_VALUE).strip());
+    if (cap < available) {
+      available = cap;
       device = device + ", capped by -D" + DEVICE_MEMORY_CAP + ",";
     }
     if (bytes > available) {
