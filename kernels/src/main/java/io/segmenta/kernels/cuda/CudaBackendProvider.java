@@ -2,39 +2,31 @@ package io.segmenta.kernels.cuda;
 
 import io.segmenta.kernels.BackendChoice;
 import io.segmenta.kernels.BackendKind;
-import io.segmenta.kernels.BackendOptions;
-import io.segmenta.kernels.BackendProvider;
-import io.segmenta.kernels.ComputeBackend;
+import io.segmenta.kernels.gpu.Device;
+import io.segmenta.kernels.gpu.GpuProvider;
 
 /** Registers the CUDA backend; usable where the CUDA driver and a device are. */
-public final class CudaBackendProvider implements BackendProvider {
+public final class CudaBackendProvider extends GpuProvider {
 
-  @Override
-  public BackendKind kind() {
-    return BackendKind.CUDA;
+  public CudaBackendProvider() {
+    super(BackendKind.CUDA, "CUDA");
   }
 
   @Override
-  public boolean serves(BackendChoice choice) {
-    return choice == BackendChoice.CUDA;
+  protected Availability find(BackendChoice choice) {
+    int count = CudaDevice.deviceCount();
+    return count > 0 ? Availability.yes(count + " CUDA device(s)") : Availability.no("the CUDA driver reports no device");
+  }
+
+  /** JCuda's natives need libcuda.so.1, which only a machine with the NVIDIA driver has. */
+  @Override
+  protected String noDriver(LinkageError e) {
+    return "no CUDA driver on this machine (" + shortReason(e) + ")";
   }
 
   @Override
-  public Availability probe(BackendChoice choice) {
-    try {
-      int count = CudaContext.deviceCount();
-      return count > 0 ? Availability.yes(count + " CUDA device(s)") : Availability.no("the CUDA driver reports no device");
-    } catch (LinkageError e) {
-      // JCuda's natives need libcuda.so.1, which only a machine with the NVIDIA driver has.
-      return Availability.no("no CUDA driver on this machine (" + shortReason(e) + ")");
-    } catch (RuntimeException e) {
-      return Availability.no("CUDA initialisation failed: " + e.getMessage());
-    }
-  }
-
-  @Override
-  public ComputeBackend open(BackendChoice choice, BackendOptions options) {
-    return new CudaBackend(0);
+  protected Device openDevice(BackendChoice choice) {
+    return new CudaDevice(0);
   }
 
   /** JCuda's load error carries whole stack traces; keep the line that says what is missing. */

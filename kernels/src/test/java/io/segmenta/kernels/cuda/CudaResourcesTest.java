@@ -12,29 +12,28 @@ class CudaResourcesTest {
 
   @Test
   void everyCommittedFatbinHoldsSm80Sm90AndCompute80Ptx() {
-    for (String m : CudaContext.MODULES) {
-      List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin(m));
+    for (String m : CudaDevice.MODULES) {
+      List<Fatbin.Entry> e = Fatbin.parse(CudaDevice.fatbin(m));
       assertEquals("[compute_80, sm_80, sm_90]", e.stream().map(Fatbin.Entry::toString).sorted().toList().toString(), m + ": " + e);
       for (Fatbin.Entry x : e) assertTrue(x.payloadBytes() > 1000, m + ": a real image: " + x);
     }
   }
 
-  /** Each launcher's kernel is in its module: a renamed or dropped kernel fails here, not on the first GPU. */
+  /**
+   * Each launcher's kernel is in its module's fatbin: a renamed or dropped kernel fails here, not on
+   * the first GPU (OpenCL finds the same names in the same text on PoCL).
+   */
   @Test
   void everyLauncherKernelIsInItsModule() {
-    String[][] kernels = {
-        {"kmeans", AssignLauncher.NAME}, {"kmeans", AssignUpdateLauncher.NAME}, {"kmeans", BucketLauncher.NAME},
-        {"kmeans", PartialsLauncher.NAME}, {"kmeans", ReduceLauncher.NAME}, {"kmeans", PairwiseLauncher.NAME},
-        {"gmm", GmmRespLauncher.NAME}, {"gmm", GmmMomentsLauncher.NAME}, {"gmm", GmmLogDensLauncher.NAME}};
-    for (String[] k : kernels) {
-      String image = new String(CudaContext.fatbin(k[0]), java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (String[] k : io.segmenta.kernels.gpu.Launchers.kernelNames()) {
+      String image = new String(CudaDevice.fatbin(k[0]), java.nio.charset.StandardCharsets.ISO_8859_1);
       assertTrue(image.contains(k[1] + "\0"), k[0] + " lacks " + k[1]); // the symbol tables hold each name, NUL-ended
     }
   }
 
   @Test
   void deviceCheckFollowsTheDriversRules() {
-    List<Fatbin.Entry> e = Fatbin.parse(CudaContext.fatbin("kmeans"));
+    List<Fatbin.Entry> e = Fatbin.parse(CudaDevice.fatbin("kmeans"));
     assertTrue(Fatbin.runsOn(e, 8, 0), "A100: SASS");
     assertTrue(Fatbin.runsOn(e, 9, 0), "H100/H200: SASS");
     assertTrue(Fatbin.runsOn(e, 8, 9), "L4/L40: the compute_80 PTX, JIT-compiled");
@@ -45,7 +44,7 @@ class CudaResourcesTest {
   @Test
   void rejectsWhatIsNotAFatbin() {
     assertThrows(IllegalArgumentException.class, () -> Fatbin.parse(new byte[64]));
-    byte[] cut = java.util.Arrays.copyOf(CudaContext.fatbin("kmeans"), 100);
+    byte[] cut = java.util.Arrays.copyOf(CudaDevice.fatbin("kmeans"), 100);
     assertThrows(IllegalArgumentException.class, () -> Fatbin.parse(cut));
   }
 

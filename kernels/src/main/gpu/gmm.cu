@@ -1,32 +1,33 @@
-// Segmenta OpenCL kernels for Gaussian mixtures: the E-step and the M-step's moments, the same
-// algorithm as src/main/cuda/gmm.cu. Data is column-major, centred on the column means (kmeans.cl).
-// Densities are float32; each row's log-likelihood and every moment accumulate in float64, and
-// partition records are reduced in order by kmeans_reduce: no atomics, deterministic results.
+// Segmenta kernels for Gaussian mixtures: the E-step and the M-step's moments. One text for both
+// devices, in the common subset of OpenCL C 1.2 and CUDA C++ (dialect.h), like kmeans.cu. Data is
+// column-major, centred on the column means (kmeans.cu). Densities are float32; each row's
+// log-likelihood and every moment accumulate in float64, and partition records are reduced in order
+// by kmeans_reduce (kmeans.cu): no atomics, deterministic results.
 
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#include "dialect.h"
 
 #define GMM_XCACHE 32
 
 // log p(x_row, c) = lnorm[c] - 0.5 ||(x - mu_c) P_c||^2, P_c upper triangular (full) or diagonal.
-static float gmm_logdens(__global const float* restrict x, size_t n, int row, int d, const float* xr,
-                         __global const float* restrict mu, __global const float* restrict pc,
-                         __global const float* restrict lnorm, int c, int full) {
+DEVICE_FN float gmm_logdens(GLOBAL const float* RESTRICT x, size_t n, int row, int d, const float* xr,
+                            GLOBAL const float* RESTRICT mu, GLOBAL const float* RESTRICT pc,
+                            GLOBAL const float* RESTRICT lnorm, int c, int full) {
   float ss = 0.f;
   if (full) {
-    __global const float* p = pc + (size_t)c * d * d;
+    GLOBAL const float* p = pc + (size_t)c * d * d;
     for (int j = 0; j < d; j++) {
       float y = 0.f;
       for (int i = 0; i <= j; i++) {
         float xi = i < GMM_XCACHE ? xr[i] : x[(size_t)i * n + row];
-        y = fma(xi - mu[c * d + i], p[i * d + j], y);
+        y = FMAF(xi - mu[c * d + i], p[i * d + j], y);
       }
-      ss = fma(y, y, ss);
+      ss = FMAF(y, y, ss);
     }
   } else {
     for (int j = 0; j < d; j++) {
       float xj = j < GMM_XCACHE ? xr[j] : x[(size_t)j * n + row];
       float y = (xj - mu[c * d + j]) * pc[c * d + j];
-      ss = fma(y, y, ss);
+      ss = FMAF(y, y, ss);
     }
   }
   return lnorm[c] - 0.5f * ss;
@@ -34,12 +35,12 @@ static float gmm_logdens(__global const float* restrict x, size_t n, int row, in
 
 // One work-item per row of rows [start, start + rows) of x (column stride n). Writes the weighted
 // responsibilities resp[c * rows + i] and the row's weighted log-likelihood rowll[i].
-__kernel void gmm_resp(__global const float* restrict x, int n, int start, int rows, int d,
-                       __global const float* restrict w, int weighted, int wbase,
-                       __global const float* restrict mu, __global const float* restrict pc,
-                       __global const float* restrict lnorm, int k, int full,
-                       __global float* restrict resp, __global double* restrict rowll) {
-  const int i = get_global_id(0);
+KERNEL void gmm_resp(GLOBAL const float* RESTRICT x, int n, int start, int rows, int d,
+                     GLOBAL const float* RESTRICT w, int weighted, int wbase,
+                     GLOBAL const float* RESTRICT mu, GLOBAL const float* RESTRICT pc,
+                     GLOBAL const float* RESTRICT lnorm, int k, int full,
+                     GLOBAL float* RESTRICT resp, GLOBAL double* RESTRICT rowll) {
+  const int i = GLOBAL_ID(0);
   if (i >= rows) return;
   const int row = start + i;
   float xr[GMM_XCACHE];
@@ -48,11 +49,11 @@ __kernel void gmm_resp(__global const float* restrict x, int n, int start, int r
   for (int c = 0; c < k; c++) {
     float lp = gmm_logdens(x, (size_t)n, row, d, xr, mu, pc, lnorm, c, full);
     resp[(size_t)c * rows + i] = lp;
-    m = fmax(m, lp);
+    m = FMAXF(m, lp);
   }
   float s = 0.f;
   for (int c = 0; c < k; c++) {
-    float e = exp(resp[(size_t)c * rows + i] - m);
+    float e = EXPF(resp[(size_t)c * rows + i] - m);
     resp[(size_t)c * rows + i] = e;
     s += e;
   }
@@ -64,13 +65,13 @@ __kernel void gmm_resp(__global const float* restrict x, int n, int start, int r
 
 // A (record entries x partitions) grid: each work-item sums one entry of one partition's record
 // over that partition's rows, in row order, in float64.
-__kernel void gmm_moments(__global const float* restrict x, int n, int start, int rows, int d,
-                          __global const float* restrict resp, int k, __global const int* restrict pairs, int moments,
-                          int rowsPerPart, __global const double* restrict rowll,
-                          __global const float* restrict w, int weighted, int wbase,
-                          __global double* restrict partials, int stride, int partBase) {
-  const int e = get_global_id(0);
-  const int p = get_global_id(1);
+KERNEL void gmm_moments(GLOBAL const float* RESTRICT x, int n, int start, int rows, int d,
+                        GLOBAL const float* RESTRICT resp, int k, GLOBAL const int* RESTRICT pairs, int moments,
+                        int rowsPerPart, GLOBAL const double* RESTRICT rowll,
+                        GLOBAL const float* RESTRICT w, int weighted, int wbase,
+                        GLOBAL double* RESTRICT partials, int stride, int partBase) {
+  const int e = GLOBAL_ID(0);
+  const int p = GLOBAL_ID(1);
   if (e >= stride) return;
   const int r0 = p * rowsPerPart;
   const int r1 = min(rows, r0 + rowsPerPart);
@@ -78,16 +79,16 @@ __kernel void gmm_moments(__global const float* restrict x, int n, int start, in
   double acc = 0.0;
   if (e < k * per) {
     const int c = e / per, q = e % per;
-    __global const float* rc = resp + (size_t)c * rows;
+    GLOBAL const float* rc = resp + (size_t)c * rows;
     if (q == 0) {
       for (int r = r0; r < r1; r++) acc += (double)rc[r];
     } else if (q <= d) {
-      __global const float* xa = x + (size_t)(q - 1) * n + start;
+      GLOBAL const float* xa = x + (size_t)(q - 1) * n + start;
       for (int r = r0; r < r1; r++) acc += (double)rc[r] * (double)xa[r];
     } else {
       const int t = q - 1 - d;
-      __global const float* xa = x + (size_t)pairs[2 * t] * n + start;
-      __global const float* xb = x + (size_t)pairs[2 * t + 1] * n + start;
+      GLOBAL const float* xa = x + (size_t)pairs[2 * t] * n + start;
+      GLOBAL const float* xb = x + (size_t)pairs[2 * t + 1] * n + start;
       for (int r = r0; r < r1; r++) acc += (double)rc[r] * (double)xa[r] * (double)xb[r];
     }
   } else if (e == k * per) {
@@ -99,10 +100,10 @@ __kernel void gmm_moments(__global const float* restrict x, int n, int start, in
 }
 
 // log p(x_i, c) for rows [start, start + rows), row-major out[i * k + c].
-__kernel void gmm_logdens_rows(__global const float* restrict x, int n, int start, int rows, int d,
-                               __global const float* restrict mu, __global const float* restrict pc,
-                               __global const float* restrict lnorm, int k, int full, __global float* restrict out) {
-  const int i = get_global_id(0);
+KERNEL void gmm_logdens_rows(GLOBAL const float* RESTRICT x, int n, int start, int rows, int d,
+                             GLOBAL const float* RESTRICT mu, GLOBAL const float* RESTRICT pc,
+                             GLOBAL const float* RESTRICT lnorm, int k, int full, GLOBAL float* RESTRICT out) {
+  const int i = GLOBAL_ID(0);
   if (i >= rows) return;
   const int row = start + i;
   float xr[GMM_XCACHE];
