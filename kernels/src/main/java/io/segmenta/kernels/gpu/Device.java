@@ -58,8 +58,8 @@ public interface Device extends AutoCloseable {
 
   /**
    * Blocking copies between Java arrays and device memory: {@code len} values from {@code from} in
-   * the array, {@code offset} bytes into the device buffer. (Typed, because neither JCuda's nor JOCL's
-   * pointer to a heap {@code java.nio} buffer honours the buffer's position.)
+   * the array, {@code offset} bytes into the device buffer. (Typed arrays, not {@code java.nio}
+   * buffers: JOCL 2.0.6's pointer to a heap buffer ignores the buffer's position.)
    */
   void write(DeviceBuffer dst, long offset, float[] src, int from, int len);
 

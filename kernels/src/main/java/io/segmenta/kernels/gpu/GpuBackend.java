@@ -6,6 +6,7 @@ import io.segmenta.kernels.ComputeBackend;
 import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.GmmComponents;
 import io.segmenta.kernels.GmmStepResult;
+import io.segmenta.kernels.GpuKernelException;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.kernels.KMeansStepResult;
 import io.segmenta.kernels.ResourceLimitException;
@@ -74,8 +75,9 @@ public final class GpuBackend implements ComputeBackend {
       int chunkRows = bytes > budget ? ChunkPlan.chunkRowsFor(budget, x.cols()) : 0;
       return new GpuMatrix(this, x, weights, x.columnMeans(), chunkRows);
     } catch (RuntimeException e) {
-      throw gpu.failure(e, "upload of " + x.rows() + " x " + x.cols() + " rows (" + bytes + " bytes; lower -Dsegmenta.device.residentBytes"
-          + " to stream it through the device in chunks)");
+      RuntimeException f = gpu.failure(e, "upload of " + x.rows() + " x " + x.cols() + " rows (" + bytes + " bytes)");
+      if (!(f instanceof GpuKernelException)) throw f;
+      throw new GpuKernelException(f.getMessage() + "; lower -Dsegmenta.device.residentBytes to stream the data through the device in chunks", f);
     }
   }
 
@@ -132,6 +134,7 @@ public final class GpuBackend implements ComputeBackend {
          DeviceBuffer red = gpu.alloc((long) plan.stride * Double.BYTES);
          Lanes lanes = x.streamed() ? new Lanes((long) x.chunkRows() * d * Float.BYTES) : null) {
       gpu.device.fill(changed, 0, 1);
+      if (lanes != null) gpu.device.synchronize(); // the lanes' queues do not wait for work on the main one
       int i = 0;
       for (ChunkPlan.Chunk ch : plan.chunks) {
         DeviceBuffer data = x.data();

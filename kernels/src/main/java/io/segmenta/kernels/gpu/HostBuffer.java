@@ -8,9 +8,8 @@ import java.nio.FloatBuffer;
  * Host memory that a queued copy reads from: page-locked on CUDA (what lets copies overlap kernels),
  * a direct buffer on OpenCL. Closing it frees it.
  */
-public abstract class HostBuffer implements AutoCloseable {
+public abstract class HostBuffer extends Freeable {
   private final ByteBuffer bytes;
-  private boolean freed;
 
   protected HostBuffer(ByteBuffer bytes) {
     this.bytes = bytes;
@@ -18,22 +17,13 @@ public abstract class HostBuffer implements AutoCloseable {
 
   /** The memory as floats in native order, from its start. */
   public final FloatBuffer floats() {
-    if (freed) throw new IllegalStateException("host buffer already freed");
+    checkLive();
     return bytes.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   /** The memory as bytes, for the device layer's copies. */
   protected final ByteBuffer bytes() {
+    checkLive();
     return bytes;
-  }
-
-  protected abstract void free();
-
-  @Override
-  public final void close() {
-    if (!freed) {
-      freed = true;
-      free();
-    }
   }
 }
