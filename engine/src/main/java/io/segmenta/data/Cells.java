@@ -108,6 +108,38 @@ final class Cells {
     return Double.parseDouble(t.replace(',', '.'));
   }
 
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+      1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  /**
+   * A plain decimal ({@code [+-]digits[.digits]}, at most 15 digits) read exactly as {@link
+   * Double#parseDouble} reads it, or NaN when the cell is anything else. The digits make an integer
+   * below 2^53 and the scale a power of ten up to 10^22, both exact doubles, so one IEEE division is
+   * the correctly rounded value (Clinger's fast path), which is what parseDouble returns.
+   */
+  static double simpleDecimal(byte[] a, int o, int len) {
+    int i = o, e = o + len;
+    boolean neg = false;
+    if (i < e && (a[i] == '-' || a[i] == '+')) neg = a[i++] == '-';
+    long m = 0;
+    int digits = 0, frac = -1;
+    for (; i < e; i++) {
+      int c = a[i] - '0';
+      if (c >= 0 && c <= 9) {
+        m = m * 10 + c;
+        digits++;
+        if (frac >= 0) frac++;
+      } else if (c == '.' - '0' && frac < 0) {
+        frac = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (digits == 0 || digits > 15) return Double.NaN;
+    double v = frac <= 0 ? (double) m : m / POW10[frac];
+    return neg ? -v : v;
+  }
+
   /** NaN or an infinity as pandas, R and spreadsheets spell them (which Java does not parse); 0 otherwise. */
   static double spelledNonFinite(String s) {
     return switch (s.toLowerCase(Locale.ROOT)) {
@@ -363,13 +395,16 @@ final class Cells {
 
     /** {@code (float) Double.parseDouble}, from bytes; {@code orig, oo} hold the cell as written, for messages. */
     private float parse(byte[] a, int o, int len, int col, byte[] orig, int oo) {
-      double v;
-      try {
-        v = JavaDoubleParser.parseDouble(a, o, len);
-      } catch (NumberFormatException e) {
-        return slow(decode(orig, oo, len), col);
+      double v = simpleDecimal(a, o, len);
+      if (v != v) {
+        try {
+          v = JavaDoubleParser.parseDouble(a, o, len);
+        } catch (NumberFormatException e) {
+          return slow(decode(orig, oo, len), col);
+        }
       }
-      return finite(v, decode(orig, oo, len), col);
+      float f = (float) v;
+      return Float.isFinite(f) ? f : finite(v, decode(orig, oo, len), col); // the String only for the message
     }
 
     private float finite(double v, String text, int col) {

@@ -10,7 +10,12 @@ package io.segmenta.data;
  * off(i)}: the input itself, or for a quoted field its unescaped copy.
  */
 final class Tokenizer {
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L;
+  private static final long LF = ONES * '\n', CR = ONES * '\r';
   private final byte sep;
+  private final long seps;
   private final boolean whitespace;
   private byte[][] arr = new byte[32][];
   private int[] off = new int[32];
@@ -24,6 +29,7 @@ final class Tokenizer {
 
   Tokenizer(byte separator) {
     this.sep = separator;
+    this.seps = ONES * (separator & 0xff);
     this.whitespace = separator == 0;
   }
 
@@ -63,17 +69,13 @@ final class Tokenizer {
 
   private int nextSeparated(byte[] b, int pos, int end) {
     final byte s = sep;
+    assert s != 0;
     while (true) {
       if (pos < end && b[pos] == '"') {
         pos = quotedField(b, pos + 1, end);
         if (openQuote) return end;
       } else {
-        int p = pos;
-        while (p < end) {
-          byte c = b[p];
-          if (c == s || c == '\n' || c == '\r') break;
-          p++;
-        }
+        int p = scan(b, pos, end);
         add(b, pos, p - pos, false);
         pos = p;
       }
@@ -89,6 +91,28 @@ final class Tokenizer {
       }
       return lineEnd(b, pos, end);
     }
+  }
+
+  /** The first separator, CR or LF from {@code p}, or {@code end}: eight bytes at a time (SWAR), then one by one. */
+  private int scan(byte[] b, int p, int end) {
+    while (p + 8 <= end) {
+      long w = (long) LONG.get(b, p);
+      long hit = zero(w ^ seps) | zero(w ^ LF) | zero(w ^ CR);
+      if (hit != 0) return p + (Long.numberOfTrailingZeros(hit) >>> 3);
+      p += 8;
+    }
+    final byte s = sep;
+    while (p < end) {
+      byte c = b[p];
+      if (c == s || c == '\n' || c == '\r') break;
+      p++;
+    }
+    return p;
+  }
+
+  /** The high bit set in the lowest zero byte of {@code v} (bytes above it may be marked too, never below). */
+  private static long zero(long v) {
+    return (v - ONES) & ~v & HIGHS;
   }
 
   /** A quoted field from just after its opening quote; text after the closing quote is kept (lenient). */

@@ -36,6 +36,12 @@ class TableReaderEquivalenceTest {
         "-Infinity", "NaN", "+NaN", "1,5", "１", "1.0e+10", "4.9e-324", "3.4028235e38", "3.4028236e38", "0.000000000000000000001"};
     List<String> cases = new ArrayList<>(List.of(odd));
     for (int i = 0; i < 200_000; i++) cases.add(randomNumber(r));
+    int simpleCases = 0;
+    for (int i = 0; i < 100_000; i++) { // the plain decimals of exports: up to 15 digits, any scale
+      String digits = Long.toString(Math.abs(r.nextLong()) % 1_000_000_000_000_000L);
+      int dot = r.nextInt(digits.length() + 1);
+      cases.add((r.nextBoolean() ? "-" : "") + digits.substring(0, dot) + "." + digits.substring(dot));
+    }
     for (String s : cases) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       Double expected, actual;
@@ -57,8 +63,16 @@ class TableReaderEquivalenceTest {
         assertEquals(Float.floatToRawIntBits((float) expected.doubleValue()), Float.floatToRawIntBits((float) actual.doubleValue()), s);
         assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual), s);
       }
+      byte[] tb = t.getBytes(StandardCharsets.UTF_8);
+      double simple = Cells.simpleDecimal(tb, 0, tb.length);
+      if (simple == simple) { // the fast path took it: it must be parseDouble's value, bit for bit
+        assertNotNull(expected, "the plain-decimal path read what Double.parseDouble refuses: '" + s + "'");
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(simple), s);
+        simpleCases++;
+      }
       assertTrue(b.length >= 0);
     }
+    assertTrue(simpleCases > 150_000, "plain decimals checked: " + simpleCases);
   }
 
   @Test
