@@ -27,6 +27,7 @@ public final class BenchMain {
       System.out.println("       BenchMain quality [--swaps 5000] [--seeds 1,2,3,4,5] [--sets s1,a3,...] [--sklearn true|false]");
       System.out.println("       BenchMain lookups [--customers 1000000] [--threads 16] [--seconds 20 | 600 for the soak] [--refresh-ms 100]");
       System.out.println("       BenchMain mapbuild ENTRIES FILE   (a Chronicle Map of ENTRIES keys built in FILE's directory)");
+      System.out.println("       BenchMain read FILE [--reps 7] [--threads N]   (TableReader.read of a feature table; benchmarks/run-read.sh)");
       System.out.println("       BenchMain lloyd --data FILE [--n 10000000] [--d 16] [--k 32] [--iters 10] [--backend cuda|opencl|cpu]");
       return;
     }
@@ -39,8 +40,9 @@ public final class BenchMain {
       case "lookups" -> LookupLoad.main(rest);
       case "lloyd" -> LloydAtScale.main(rest);
       case "mapbuild" -> MapBuildBench.main(rest);
+      case "read" -> ReadBench.main(rest);
       default -> {
-        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh, peers, aparapi, quality, lookups, lloyd or mapbuild");
+        System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh, peers, aparapi, quality, lookups, lloyd, mapbuild or read");
         System.exit(2);
       }
     }

@@ -52,8 +52,27 @@ public record MissingValues(Strategy strategy, double constant) {
     };
   }
 
-  /** What was done: rows dropped, and per column the cells filled and the fill value. */
-  public record Report(long droppedRows, java.util.List<String> columns, long[] missingPerColumn, double[] fillValues) {
+  /**
+   * What was done: rows dropped, and per column the cells filled and the fill value.
+   *
+   * @param droppedLines the line numbers of the first dropped rows (up to 10), for the message
+   * @param droppedFile where every dropped row was written, or null
+   */
+  public record Report(long droppedRows, java.util.List<String> columns, long[] missingPerColumn, double[] fillValues,
+                       java.util.List<Long> droppedLines, java.nio.file.Path droppedFile) {
+    public Report {
+      droppedLines = droppedLines == null ? java.util.List.of() : java.util.List.copyOf(droppedLines);
+    }
+
+    public Report(long droppedRows, java.util.List<String> columns, long[] missingPerColumn, double[] fillValues) {
+      this(droppedRows, columns, missingPerColumn, fillValues, null, null);
+    }
+
+    /** The same report with other fill values. */
+    public Report withFillValues(double[] fill) {
+      return new Report(droppedRows, columns, missingPerColumn, fill, droppedLines, droppedFile);
+    }
+
     public long missingCells() {
       long s = 0;
       for (long m : missingPerColumn) s += m;
@@ -63,7 +82,16 @@ public record MissingValues(Strategy strategy, double constant) {
     /** One line per column with missing values, for logs and the CLI. */
     public String describe(Strategy strategy) {
       StringBuilder sb = new StringBuilder();
-      if (droppedRows > 0) sb.append(droppedRows).append(" rows with missing values dropped");
+      if (droppedRows > 0) {
+        sb.append(droppedRows).append(" rows with missing values dropped");
+        if (droppedFile != null) {
+          sb.append(" (written to ").append(droppedFile).append(')');
+        } else if (!droppedLines.isEmpty()) {
+          sb.append(" (line").append(droppedRows > 1 ? "s " : " ");
+          for (int i = 0; i < droppedLines.size(); i++) sb.append(i == 0 ? "" : ", ").append(droppedLines.get(i));
+          sb.append(droppedRows > droppedLines.size() ? ", ...; --dropped FILE writes them all)" : ")");
+        }
+      }
       for (int j = 0; j < missingPerColumn.length; j++) {
         if (missingPerColumn[j] == 0) continue;
         if (sb.length() > 0) sb.append("; ");

@@ -141,6 +141,39 @@ class TableReaderTest {
     assertEquals(Files.size(p), last[0]);
   }
 
+  /** Issue 18: a gzip cut short (head -c 20) names the file and the byte offset. */
+  @Test
+  void truncatedGzipNamesTheFileAndOffset() throws IOException {
+    Path whole = dir.resolve("w.csv.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(whole))) {
+      for (int i = 0; i < 2000; i++) out.write((i + "," + (i * 3) + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    Path cut = dir.resolve("cut.csv.gz");
+    Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(whole), 20));
+    String m = message(() -> TableReader.read(cut, TableOptions.DEFAULTS));
+    assertTrue(m.contains(cut.toString()) && m.contains("truncated or not valid gzip") && m.contains("byte offset"), m);
+  }
+
+  /** Issue 18: duplicate column names are an error naming the name and both positions. */
+  @Test
+  void duplicateColumnNames() throws IOException {
+    String m = message(() -> TableReader.read(uncheck(() -> write("dup.csv", "a,b,a\n1,2,3\n")), TableOptions.DEFAULTS));
+    assertTrue(m.contains("duplicate column name 'a'") && m.contains("columns 1 and 3"), m);
+  }
+
+  /** Issue 18: a UTF-8 byte-order mark is not part of the first name; UTF-16 is named. */
+  @Test
+  void byteOrderMarks() throws IOException {
+    Path p = write("bom.csv", "\ufeffid,a,b\n7,1,2\n");
+    Dataset d = TableReader.read(p, TableOptions.DEFAULTS.withIdColumn("id"));
+    assertEquals(List.of("a", "b"), d.columns());
+    assertEquals("7", d.id(0));
+    Path u = dir.resolve("u16.csv");
+    Files.write(u, "\ufeffa,b\n1,2\n".getBytes(StandardCharsets.UTF_16LE));
+    String m = message(() -> TableReader.read(u, TableOptions.DEFAULTS));
+    assertTrue(m.contains("UTF-16"), m);
+  }
+
   interface IoSupplier<T> {
     T get() throws IOException;
   }
