@@ -95,6 +95,9 @@ final class FeatureBlock implements Serializable {
     final Assignments asg;
     int pass = -1;
     StepPartial last;
+    /** k-means++ seeding: squared distance of each row to the nearest of the first {@code seeded} centres. */
+    float[] closest;
+    int seeded = -1;
     final KMeansStepResult res;
 
     Resident(String choice, double[] centre, ComputeBackend backend, DeviceMatrix dm, Assignments asg, int d) {
@@ -257,6 +260,74 @@ final class FeatureBlock implements Serializable {
       out.add(o);
     }
     return out;
+  }
+
+  /**
+   * k-means++ seeding: brings each row's distance to its nearest centre up to the first {@code m}
+   * of {@code centres} (only the newest when the block holds the first m - 1; with m = 0 every row
+   * counts 1, so the first centre is drawn by weight) and returns the partition's potential
+   * sum_i w_i closest_i, in row order.
+   */
+  synchronized double[] seedUpdate(String choice, double[] centre, double[] centres, int m) {
+    if (rows == 0) return new double[] {0};
+    Resident r = resident(choice, centre);
+    if (r.closest == null || r.seeded > m || r.seeded < m - 1) {
+      r.closest = new float[rows];
+      java.util.Arrays.fill(r.closest, m == 0 ? 1f : Float.POSITIVE_INFINITY);
+      if (m > 0) {
+        float[] near = nearest(choice, centre, centres, m, null);
+        System.arraycopy(near, 0, r.closest, 0, rows);
+      }
+    } else if (r.seeded == m - 1 && m > 0) {
+      double[] last = java.util.Arrays.copyOfRange(centres, (m - 1) * d, m * d);
+      float[] dist = nearest(choice, centre, last, 1, null);
+      if (m == 1) System.arraycopy(dist, 0, r.closest, 0, rows);
+      else for (int i = 0; i < rows; i++) r.closest[i] = Math.min(r.closest[i], dist[i]);
+    }
+    r.seeded = m;
+    double pot = 0;
+    for (int i = 0; i < rows; i++) pot += w(i) * r.closest[i];
+    return new double[] {pot};
+  }
+
+  /**
+   * k-means++ seeding: the rows at cumulative potentials {@code targets} (ascending, within this
+   * partition): for each, the first row whose running sum of w_i closest_i reaches it (numpy's
+   * searchsorted, as the engine), clipped to the last row.
+   */
+  synchronized List<float[]> seedLocate(String choice, double[] centre, double[] targets) {
+    List<float[]> out = new ArrayList<>();
+    if (rows == 0 || targets.length == 0) return out;
+    float[] cl = resident(choice, centre).closest;
+    double cum = 0;
+    int t = 0;
+    for (int i = 0; i < rows && t < targets.length; i++) {
+      cum += w(i) * cl[i];
+      while (t < targets.length && cum >= targets[t]) {
+        out.add(row(i).row());
+        t++;
+      }
+    }
+    while (t++ < targets.length) out.add(row(rows - 1).row());
+    return out;
+  }
+
+  /** k-means++ seeding: the potential each candidate would leave in this partition, sum_i w_i min(closest_i, D_i^2). */
+  synchronized double[] seedPotentials(String choice, double[] centre, double[] cand, int m) {
+    double[] pots = new double[m];
+    if (rows == 0) return pots;
+    float[] cl = resident(choice, centre).closest;
+    Resident r = resident(choice, centre);
+    float[] tile = new float[Math.min(rows, TILE) * m];
+    for (int from = 0; from < rows; from += TILE) {
+      int cnt = Math.min(TILE, rows - from);
+      r.backend.pairwiseSquaredDistances(r.dm, from, cnt, cand, m, tile);
+      for (int i = 0; i < cnt; i++) {
+        double wi = w(from + i);
+        for (int c = 0; c < m; c++) pots[c] += wi * Math.min(cl[from + i], tile[i * m + c]);
+      }
+    }
+    return pots;
   }
 
   /** One EM pass of a Gaussian mixture on the backend (no state kept between passes). */

@@ -167,7 +167,10 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
     return outputSchema(schema, getOrDefault(featuresCol), effectiveInputCols(), getOrDefault(predictionCol), getOrDefault(distanceCol));
   }
 
-  /** Adds the nearest centroid (ties to the lower index) and the Euclidean distance to it, batch by batch on the backend. */
+  /**
+   * Adds the nearest centroid (the backend's step, batch by batch; ties to the lower index) and the
+   * Euclidean distance to it in the scaled space (computed in float64 from the float32 row).
+   */
   @Override
   @SuppressWarnings("unchecked")
   public Dataset<Row> transform(Dataset<?> dataset) {
@@ -194,7 +197,14 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
     boolean identity = scaling.isIdentity();
     double[] centres = model.centroidsFlat();
     int k = model.k();
-    return df.mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> new Iterator<Row>() {
+    return df.mapPartitions(labeller(d, k, vector, idx, labels, vname, withDistance, be, identity, lg, off, sc, centres), Encoders.row(out));
+  }
+
+  /** The partition function of {@link #transform}: static, so the task carries only these values. */
+  private static org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> labeller(int d, int k, boolean vector, int[] idx,
+      String[] labels, String vname, boolean withDistance, String be, boolean identity, boolean[] lg, double[] off, double[] sc,
+      double[] centres) {
+    return it -> new Iterator<Row>() {
       final List<Row> batch = new ArrayList<>(BATCH);
       final float[] x = new float[BATCH * d];
       final int[] lab = new int[BATCH];
@@ -255,11 +265,20 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
         Object[] v = new Object[w + (withDistance ? 2 : 1)];
         for (int i = 0; i < w; i++) v[i] = r.get(i);
         v[w] = lab[pos];
-        if (withDistance) v[w + 1] = Math.sqrt(dist[pos]);
+        if (withDistance) {
+          // Exact in float64 from the (scaled) row: the step's float32 distance can cancel.
+          double s = 0;
+          int c = lab[pos];
+          for (int j = 0; j < d; j++) {
+            double e = x[pos * d + j] - centres[c * d + j];
+            s += e * e;
+          }
+          v[w + 1] = Math.sqrt(s);
+        }
         pos++;
         return RowFactory.create(v);
       }
-    }, Encoders.row(out));
+    };
   }
 
   @Override

@@ -289,9 +289,94 @@ final class SparkKMeansFit {
       }
     }
 
-    /** Greedy k-means++ over the cached blocks (the engine's rule, a few passes per centroid). */
+    /**
+     * The engine's greedy k-means++ over the cached blocks: the first centre drawn by weight, each
+     * next one the best of {@code 2 + floor(ln k)} candidates drawn in proportion to w D^2, judged
+     * by the potential it leaves. Three passes per centre (potentials, the candidates' rows, their
+     * potentials); each block keeps its rows' distances to the centres so far.
+     */
     double[] kmeansPlusPlus(SplittableRandom rng, List<String> names) {
-      throw new UnsupportedOperationException("initMode k-means++ is not available on Spark yet; use k-means|| or random");
+      int trials = 2 + (int) Math.log(k);
+      double[] centers = new double[k * d];
+      String b = backend;
+      double[] ctr = centre;
+      for (int c = 0; c < k; c++) {
+        int m = c;
+        double[] chosen = java.util.Arrays.copyOf(centers, c * d);
+        TreeMap<Integer, double[]> pots = perPartition(blk -> blk.seedUpdate(b, ctr, chosen, m));
+        double total = 0;
+        for (double[] p : pots.values()) total += p[0];
+        int draws = c == 0 ? 1 : trials;
+        double[] cand = new double[draws * d];
+        if (!(total > 0)) {
+          for (int t = 0; t < draws; t++) System.arraycopy(toDouble(rowAt(rng.nextLong(s.rows())).row()), 0, cand, t * d, d);
+        } else {
+          double[] targets = new double[draws];
+          for (int t = 0; t < draws; t++) targets[t] = rng.nextDouble() * total;
+          List<float[]> rows = locate(pots, targets);
+          for (int t = 0; t < draws; t++) System.arraycopy(toDouble(rows.get(t)), 0, cand, t * d, d);
+        }
+        int best = 0;
+        if (draws > 1) {
+          double[] pc = Features.orderedSum(blocks, blk -> blk.seedPotentials(b, ctr, cand, draws));
+          for (int t = 1; t < draws; t++) if (pc[t] < pc[best]) best = t;
+        }
+        System.arraycopy(cand, best * d, centers, c * d, d);
+      }
+      return centers;
+    }
+
+    /** One result per block, indexed by partition. */
+    private TreeMap<Integer, double[]> perPartition(org.apache.spark.api.java.function.Function<FeatureBlock, double[]> f) {
+      return blocks.treeAggregate(new TreeMap<Integer, double[]>(), (acc, blk) -> {
+        acc.put(blk.partition, f.call(blk));
+        return acc;
+      }, (x, y) -> {
+        x.putAll(y);
+        return x;
+      }, 2);
+    }
+
+    /** The rows at global cumulative potentials {@code targets}, in the order given. */
+    private List<float[]> locate(TreeMap<Integer, double[]> pots, double[] targets) {
+      int m = targets.length;
+      Integer[] order = new Integer[m];
+      for (int t = 0; t < m; t++) order[t] = t;
+      java.util.Arrays.sort(order, Comparator.comparingDouble(t -> targets[t]));
+      java.util.Map<Integer, double[]> local = new java.util.HashMap<>();
+      java.util.Map<Integer, int[]> which = new java.util.HashMap<>();
+      double before = 0;
+      int t = 0;
+      int lastNonEmpty = pots.lastKey();
+      for (var e : pots.entrySet()) if (e.getValue()[0] > 0) lastNonEmpty = e.getKey();
+      for (var e : pots.entrySet()) {
+        double p = e.getValue()[0];
+        List<Integer> mine = new ArrayList<>();
+        while (t < m && (targets[order[t]] <= before + p || e.getKey() == lastNonEmpty) && p > 0) mine.add(order[t++]);
+        if (!mine.isEmpty()) {
+          double[] lt = new double[mine.size()];
+          int[] ids = new int[mine.size()];
+          for (int i = 0; i < lt.length; i++) {
+            lt[i] = targets[mine.get(i)] - before;
+            ids[i] = mine.get(i);
+          }
+          local.put(e.getKey(), lt);
+          which.put(e.getKey(), ids);
+        }
+        before += p;
+      }
+      String b = backend;
+      double[] ctr = centre;
+      List<float[]> out = new ArrayList<>(java.util.Collections.nCopies(m, (float[]) null));
+      var found = blocks.filter(blk -> local.containsKey(blk.partition))
+          .map(blk -> new Object[] {blk.partition, blk.seedLocate(b, ctr, local.get(blk.partition))}).collect();
+      for (Object[] r : found) {
+        int[] ids = which.get((Integer) r[0]);
+        @SuppressWarnings("unchecked")
+        List<float[]> rows = (List<float[]>) r[1];
+        for (int i = 0; i < ids.length; i++) out.set(ids[i], rows.get(i));
+      }
+      return out;
     }
 
     private static double[] toDouble(float[] r) {
