@@ -69,6 +69,11 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public DeviceMatrix upload(HostMatrix x, float[] weights) {
+    return upload(x, weights, null);
+  }
+
+  @Override
+  public DeviceMatrix upload(HostMatrix x, float[] weights, double[] centre) {
     ensureOpen();
     Objects.requireNonNull(x, "x");
     if (weights != null) {
@@ -82,7 +87,11 @@ public final class CpuBackend implements ComputeBackend {
       }
     }
     int d = x.cols();
-    double[] mean = kernels.centres() ? x.columnMeans() : new double[d];
+    if (centre != null) {
+      if (centre.length != d) throw new IllegalArgumentException("centre has " + centre.length + " values for " + d + " columns");
+      for (double c : centre) if (!Double.isFinite(c)) throw new IllegalArgumentException("centre is not finite");
+    }
+    double[] mean = !kernels.centres() ? new double[d] : centre != null ? centre.clone() : x.columnMeans();
     if (packedBytes(x.rows(), d) > residentBudget) {
       // Larger than the budget (a store bigger than the heap): pack each chunk as a pass reaches it.
       return new CpuMatrix(this, kernels, x, weights, mean);

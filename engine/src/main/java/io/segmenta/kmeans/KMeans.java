@@ -111,17 +111,7 @@ public final class KMeans {
       backend.kmeansStep(dm, centers, k, asg, res);
       it++;
       relocateEmpty(x, res, asg, centers, k);
-      double shift = 0;
-      for (int c = 0; c < k; c++) {
-        for (int j = 0; j < d; j++) {
-          int o = c * d + j;
-          // A cluster left without weight keeps its centroid (never 0/0 = NaN).
-          double v = res.weights[c] > 0 ? res.sums[o] / res.weights[c] : centers[o];
-          double diff = v - centers[o];
-          shift += diff * diff;
-          next[o] = v;
-        }
-      }
+      double shift = CentroidUpdate.update(res, centers, next, k, d);
       double[] t = centers;
       centers = next;
       next = t;
@@ -183,12 +173,7 @@ public final class KMeans {
 
   /** Centroids from a step's sums; a cluster without weight keeps its centroid. */
   private static void update(KMeansStepResult res, double[] centers, double[] out, int k, int d) {
-    for (int c = 0; c < k; c++) {
-      for (int j = 0; j < d; j++) {
-        int o = c * d + j;
-        out[o] = res.weights[c] > 0 ? res.sums[o] / res.weights[c] : centers[o];
-      }
-    }
+    CentroidUpdate.update(res, centers, out, k, d);
   }
 
   /**
@@ -196,8 +181,7 @@ public final class KMeans {
    * centroid (scikit-learn's rule), moving that row's contribution out of its old cluster.
    */
   private static void relocateEmpty(Dataset x, KMeansStepResult res, Assignments asg, double[] centers, int k) {
-    int empty = 0;
-    for (int c = 0; c < k; c++) if (res.weights[c] <= 0) empty++;
+    int empty = CentroidUpdate.emptyClusters(res);
     if (empty == 0) return;
     int d = x.cols();
     long[] far = farthestRows(x, asg, empty);
@@ -210,15 +194,7 @@ public final class KMeans {
       asg.copyLabels(i, old, 0, 1);
       x.matrix().copyRow(i, row, 0);
       double w = x.weights() == null ? 1.0 : x.weights()[(int) i];
-      int oc = old[0];
-      for (int j = 0; j < d; j++) {
-        res.sums[oc * d + j] -= w * row[j];
-        res.sums[c * d + j] = w * row[j];
-      }
-      res.weights[oc] -= w;
-      res.counts[oc]--;
-      res.weights[c] = w;
-      res.counts[c] = 1;
+      CentroidUpdate.reseed(res, c, old[0], row, w);
     }
   }
 
@@ -226,10 +202,8 @@ public final class KMeans {
   private static long[] farthestRows(Dataset x, Assignments asg, int m) {
     long n = x.rows();
     float[] w = x.weights();
-    PriorityQueue<long[]> heap = new PriorityQueue<>(m + 1, (a, b) -> {
-      int cmp = Float.compare(Float.intBitsToFloat((int) a[1]), Float.intBitsToFloat((int) b[1]));
-      return cmp != 0 ? cmp : Long.compare(b[0], a[0]);
-    });
+    PriorityQueue<long[]> heap = new PriorityQueue<>(m + 1, (a, b) -> CentroidUpdate.fartherFirst(
+        Float.intBitsToFloat((int) b[1]), b[0], Float.intBitsToFloat((int) a[1]), a[0]));
     int tile = 1 << 16;
     float[] buf = new float[tile];
     for (long from = 0; from < n; from += tile) {
@@ -385,10 +359,7 @@ public final class KMeans {
 
   /** Mean over columns of the population variance: one streaming pass (Welford, block reads). */
   static double meanVariance(HostMatrix x) {
-    double[] v = io.segmenta.preprocess.ColumnStats.of(x, null).variance;
-    double s = 0;
-    for (double e : v) s += e;
-    return s / v.length;
+    return CentroidUpdate.scaledTolerance(1, io.segmenta.preprocess.ColumnStats.of(x, null).variance);
   }
 
   /** Given centroids come in the input's units; the run clusters in the scaled space. */

@@ -25,6 +25,19 @@ public interface ComputeBackend extends AutoCloseable {
    */
   DeviceMatrix upload(HostMatrix x, float[] weights);
 
+  /**
+   * As {@link #upload(HostMatrix, float[])}, but a backend that centres the data (see the class
+   * comment) centres it on {@code centre} instead of this matrix's own column means. A distributed
+   * run uploads each partition centred on the whole data's means, so that every partition is stored
+   * exactly as the single-machine upload stores those rows and the two give the same numbers. The
+   * default ignores the hint (the result then differs in float32 rounding only).
+   *
+   * @param centre {@code x.cols()} finite values, or {@code null} for the column means
+   */
+  default DeviceMatrix upload(HostMatrix x, float[] weights, double[] centre) {
+    return upload(x, weights);
+  }
+
   /** Allocates an assignments buffer for {@code rows} rows; labels start at -1. */
   Assignments newAssignments(long rows);
 
