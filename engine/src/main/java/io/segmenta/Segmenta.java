@@ -144,6 +144,13 @@ public final class Segmenta implements AutoCloseable {
    */
   public static long publish(FeatureStore store, KMeansResult result) {
     Dataset d = store.dataset();
+    // The model and the segment sizes go with the labels, so that a service predicts with the run it serves.
+    ModelFile.save(result.model(), PublishedAssignments.staged(store.dir(), PublishedAssignments.MODEL_FILE));
+    long[] sizes = new long[result.model().k()];
+    for (int label : result.labels()) sizes[label]++;
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int s = 0; s < sizes.length; s++) names.add("segment " + s);
+    io.segmenta.store.PreviousRun.writeInsights(PublishedAssignments.staged(store.dir(), PublishedAssignments.INSIGHTS_FILE).getParent(), names, sizes, null);
     return PublishedAssignments.publish(store.dir(), store.rows(), store::idOf, result.labels(), result.distances(),
         PublishedAssignments.runJson("kmeans", result.model().k(), d.rows(), result.model().inertia(), result.backend().name()));
   }

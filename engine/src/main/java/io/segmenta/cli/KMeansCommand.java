@@ -355,6 +355,9 @@ final class KMeansCommand implements Callable<Integer> {
       spec.commandLine().getOut().print(io.segmenta.insights.ProfileReport.table(profiles, data.columns()));
       spec.commandLine().getOut().flush();
       if (fs != null) {
+        // The model and profiles go with the labels: `segment serve` predicts with the run it serves.
+        io.segmenta.Segmenta.saveModel(result.model(), PublishedAssignments.staged(fs.dir(), PublishedAssignments.MODEL_FILE));
+        io.segmenta.cli.RunOutputs.atomically(PublishedAssignments.staged(fs.dir(), PublishedAssignments.PROFILES_FILE), w -> w.write(io.segmenta.insights.ProfileReport.csv(profiles, data.columns())));
         long v = PublishedAssignments.publish(fs.dir(), data.rows(), data::id, result.labels(), result.distances(),
             PublishedAssignments.runJson("kmeans", kp.k(), data.rows(), result.model().inertia(), engine.backend().name()));
         spec.commandLine().getErr().printf("segment: assignments published to %s as version %d%n", shown(fs.dir()), v);

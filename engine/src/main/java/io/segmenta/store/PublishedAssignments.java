@@ -28,6 +28,12 @@ public final class PublishedAssignments {
   static final String MAP = "assignments.cm";
   static final String META = "run.json";
   private static final int KEEP = 2;
+  /** A K-Means run's model, kept in its version directory so that a service predicts with the run it serves. */
+  public static final String MODEL_FILE = "model.segm";
+  /** A run's segment profiles ({@code ProfileReport.csv}), kept beside its model. */
+  public static final String PROFILES_FILE = "profiles.csv";
+  /** A run's segment names, sizes and at-risk shares ({@link PreviousRun#writeInsights}). */
+  public static final String INSIGHTS_FILE = PreviousRun.INSIGHTS;
 
   private PublishedAssignments() {}
 
@@ -112,6 +118,25 @@ public final class PublishedAssignments {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where a file of the run about to be published goes: {@code name} in the directory of the next
+   * version (created), so that it is in place before {@link #publish} makes the version current.
+   */
+  public static Path staged(Path store, String name) {
+    Path dir = versionDir(store, nextVersion(store));
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    return dir.resolve(name);
+  }
+
+  /** The version published in {@code store} now, 0 when none is: services poll it to move to a new run. */
+  public static long publishedVersion(Path store) {
+    return current(store.resolve(DIR));
   }
 
   static String name(long version) {

@@ -86,6 +86,11 @@ public final class Recommender implements AutoCloseable {
     return Optional.of(out);
   }
 
+  /** The published version the recommendations come from (fixed when the recommender is opened). */
+  public long version() {
+    return lookup.version();
+  }
+
   /** The segment the recommendations come from. */
   public Optional<SegmentAssignment> segmentOf(String customerId) {
     return lookup.segmentOf(customerId);

@@ -1,0 +1,371 @@
+package io.segmenta.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.EngineOptions;
+import io.segmenta.Segmenta;
+import io.segmenta.data.Dataset;
+import io.segmenta.kernels.BackendChoice;
+import io.segmenta.kmeans.KMeansParams;
+import io.segmenta.kmeans.KMeansResult;
+import io.segmenta.store.FeatureStore;
+import io.segmenta.store.FeatureStoreWriter;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load of issue 17 on {@code segment serve}, on loopback only, bounded in count and time: a store
+ * of {@code --rows} customers, the server started as its own JVM ({@code segmenta-server.jar}), then
+ * lookups and predictions from a {@link HttpClient} on virtual threads, at fixed rates (open loop:
+ * latency counted from each request's scheduled time, so a stalled server cannot hide its queue) and
+ * at the maximum (closed loop, {@code --concurrency} clients). A new run is published in the middle
+ * of every phase; every answer is checked against the labels (lookups) or the model's predictions
+ * (predict) of the version it names. Prints one Markdown table. Stops by itself and stops the server.
+ */
+public final class ServeLoad {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern LISTENING = Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)/v1/");
+
+  private ServeLoad() {}
+
+  /** What a version must answer. */
+  record Expected(int[] labels, int[] predicted) {}
+
+  /** One phase's figures. */
+  record Phase(String name, double targetRate, long sent, double seconds, long[] latencyNanos, long errors, long wrong, String versions,
+      String firstError) {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = 100_000, d = 8, k = 8, seconds = 10, concurrency = 32, predictRows = 1;
+    double lookupRate = 5_000, predictRate = 1_000;
+    String serverJar = "server/target/segmenta-server.jar", flags = "kernels/target/classes/segmenta-jvm.args", heap = "1g";
+    Path work = Path.of("benchmarks", "work", "serve-load");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--rows" -> rows = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
+        case "--lookup-rate" -> lookupRate = Double.parseDouble(args[i + 1]);
+        case "--predict-rate" -> predictRate = Double.parseDouble(args[i + 1]);
+        case "--predict-rows" -> predictRows = Integer.parseInt(args[i + 1]);
+        case "--server-jar" -> serverJar = args[i + 1];
+        case "--server-heap" -> heap = args[i + 1];
+        case "--work" -> work = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (seconds < 1 || seconds > 300) throw new IllegalArgumentException("--seconds must be from 1 to 300 per phase");
+    String load0 = loadAverage();
+    Path storeDir = work.resolve("store");
+    makeStore(storeDir, rows, d);
+    Map<Long, Expected> expected = new ConcurrentHashMap<>();
+    List<Phase> phases = new ArrayList<>();
+    try (Segmenta engine = Segmenta.open(EngineOptions.DEFAULTS.withBackend(BackendChoice.CPU)); FeatureStore store = Segmenta.openStore(storeDir)) {
+      // The probe rows of /v1/predict: customers of the store, in the input's units.
+      int probes = 1000;
+      float[][] probe = new float[probes][d];
+      SplittableRandom pick = new SplittableRandom(5);
+      for (int i = 0; i < probes; i++) for (int j = 0; j < d; j++) probe[i][j] = store.matrix().get(pick.nextInt(rows), j);
+      List<String> bodies = new ArrayList<>();
+      for (int i = 0; i < probes; i++) {
+        StringBuilder b = new StringBuilder("{\"rows\": [");
+        for (int r = 0; r < predictRows; r++) {
+          float[] x = probe[(i + r) % probes];
+          b.append(r == 0 ? "[" : ",[");
+          for (int j = 0; j < d; j++) b.append(j == 0 ? "" : ",").append(x[j]);
+          b.append(']');
+        }
+        bodies.add(b.append("]}").toString());
+      }
+      // Fits first (the server's JVM is not running yet); each phase publishes the next one mid-way.
+      List<KMeansResult> fits = new ArrayList<>();
+      for (int f = 0; f < 6; f++) {
+        fits.add(engine.kmeans(store.dataset(), KMeansParams.builder(k + f % 3).seed(f + 1).maxIter(30).build()));
+      }
+      AtomicInteger nextFit = new AtomicInteger();
+      Runnable publishNext = () -> {
+        KMeansResult r = fits.get(nextFit.getAndIncrement() % fits.size());
+        long v = io.segmenta.store.PublishedAssignments.nextVersion(store.dir());
+        expected.put(v, new Expected(r.labels().clone(), engine.predict(r.model(), Dataset.of(probe))));
+        if (Segmenta.publish(store, r) != v) throw new IllegalStateException("another process publishes into " + store.dir());
+      };
+      publishNext.run();
+      Process server = new ProcessBuilder(javaBin(), "@" + flags, "-Xmx" + heap, "-jar", serverJar, "serve", "--store", storeDir.toString(),
+          "--port", "0").redirectErrorStream(true).start();
+      try {
+        int port = awaitPort(server, work.resolve("server.log"));
+        // Several clients: one HttpClient's single selector thread caps what it can send.
+        HttpClient[] http = new HttpClient[4];
+        for (int c = 0; c < http.length; c++) {
+          http[c] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        }
+        URI base = URI.create("http://127.0.0.1:" + port);
+        int n = rows;
+        int pc = probes;
+        SplittableRandom rnd = new SplittableRandom(1);
+        Request lookup = i -> {
+          int row = (int) ((i * 0x9E3779B97F4A7C15L >>> 1) % n);
+          return new Call(HttpRequest.newBuilder(base.resolve("/v1/customers/c" + row + "/segment")).timeout(Duration.ofSeconds(10)).GET().build(),
+              j -> {
+                Expected e = expected.get(j.get("version").asLong());
+                return e != null && j.get("segment").asInt() == e.labels()[row] && j.get("id").asText().equals("c" + row);
+              });
+        };
+        int pr = predictRows;
+        Request predict = i -> {
+          int p = (int) (i % pc);
+          return new Call(HttpRequest.newBuilder(base.resolve("/v1/predict")).timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bodies.get(p))).build(), j -> {
+                Expected e = expected.get(j.get("version").asLong());
+                JsonNode out = j.get("predictions");
+                if (e == null || out.size() != pr) return false;
+                for (int r = 0; r < pr; r++) if (out.get(r).get("segment").asInt() != e.predicted()[(p + r) % pc]) return false;
+                return true;
+              });
+        };
+        closedLoop("warm-up (lookups, max)", http, lookup, concurrency, 5, null);
+        closedLoop("warm-up (predict, max)", http, predict, concurrency, 3, null);
+        phases.add(openLoop("lookups at " + (long) lookupRate + "/s", http, lookup, lookupRate, seconds, publishNext));
+        phases.add(closedLoop("lookups at the maximum (" + concurrency + " clients)", http, lookup, concurrency, seconds, publishNext));
+        phases.add(openLoop("predict (" + predictRows + " row) at " + (long) predictRate + "/s", http, predict, predictRate, seconds, publishNext));
+        phases.add(closedLoop("predict (" + predictRows + " row) at the maximum (" + concurrency + " clients)", http, predict, concurrency, seconds,
+            publishNext));
+      } finally {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly();
+      }
+    }
+    String load1 = loadAverage();
+    System.out.printf(Locale.ROOT, "%n%d customers x %d features, k = %d..%d, %d s per phase, a run published in the middle of each; "
+        + "load average before %s, after %s; %d cores%n%n", rows, d, k, k + 2, seconds, load0, load1, Runtime.getRuntime().availableProcessors());
+    System.out.println("| phase | target/s | requests | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | wrong answers | versions answered |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (Phase p : phases) {
+      long[] l = p.latencyNanos();
+      Arrays.sort(l);
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %d | %s |%n", p.name(),
+          p.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", p.targetRate()) : "max", p.sent(), p.sent() / p.seconds(), ms(l, 0.50),
+          ms(l, 0.99), ms(l, 0.999), l.length == 0 ? 0 : l[l.length - 1] / 1e6, p.errors(), p.wrong(), p.versions());
+    }
+    for (Phase p : phases) if (p.firstError() != null) System.out.println("first error in '" + p.name() + "': " + p.firstError());
+    boolean clean = phases.stream().allMatch(p -> p.errors() == 0 && p.wrong() == 0);
+    System.out.println(clean ? "every answer checked: no errors, no wrong or mixed answers" : "ERRORS or WRONG ANSWERS above");
+    System.exit(clean ? 0 : 1);
+  }
+
+  interface Request {
+    Call make(long i);
+  }
+
+  interface Check {
+    boolean ok(JsonNode answer);
+  }
+
+  record Call(HttpRequest request, Check check) {}
+
+  /** Counts one phase's outcomes. */
+  private static final class Tally {
+    final long[] lat;
+    final AtomicLong count = new AtomicLong();
+    final AtomicLong errors = new AtomicLong();
+    final AtomicLong wrong = new AtomicLong();
+    final Map<Long, AtomicLong> versions = new ConcurrentHashMap<>();
+    volatile String firstError;
+
+    Tally(int capacity) {
+      lat = new long[capacity];
+    }
+
+    void call(HttpClient http, Call c, long startNanos) {
+      long idx = count.getAndIncrement();
+      try {
+        HttpResponse<byte[]> r = http.send(c.request(), HttpResponse.BodyHandlers.ofByteArray());
+        long t = System.nanoTime() - startNanos;
+        if (idx < lat.length) lat[(int) idx] = t;
+        if (r.statusCode() != 200) {
+          error(r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
+          return;
+        }
+        JsonNode j = JSON.readTree(r.body());
+        versions.computeIfAbsent(j.get("version").asLong(), v -> new AtomicLong()).incrementAndGet();
+        if (!c.check().ok(j)) {
+          wrong.incrementAndGet();
+          if (firstError == null) firstError = "wrong answer: " + j;
+        }
+      } catch (Exception e) {
+        if (idx < lat.length) lat[(int) idx] = System.nanoTime() - startNanos;
+        error(e.toString());
+      }
+    }
+
+    void error(String what) {
+      errors.incrementAndGet();
+      if (firstError == null) firstError = what;
+    }
+
+    Phase phase(String name, double rate, double seconds) {
+      long n = Math.min(count.get(), lat.length);
+      StringBuilder v = new StringBuilder();
+      versions.entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(e -> v.append(v.isEmpty() ? "" : ", ").append('v').append(e.getKey()).append(": ").append(e.getValue().get()));
+      return new Phase(name, rate, count.get(), seconds, Arrays.copyOf(lat, (int) n), errors.get(), wrong.get(), v.toString(), firstError);
+    }
+  }
+
+  /** A fixed rate for a fixed time: request i is due at start + i / rate; at most 4,096 in flight. */
+  static Phase openLoop(String name, HttpClient[] http, Request make, double rate, int seconds, Runnable publishMidway) throws Exception {
+    long count = (long) (rate * seconds);
+    Tally tally = new Tally((int) count);
+    Semaphore inFlight = new Semaphore(4096);
+    ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor();
+    Thread publisher = midway(publishMidway, seconds);
+    long t0 = System.nanoTime();
+    double period = 1e9 / rate;
+    for (long i = 0; i < count; i++) {
+      long due = t0 + (long) (i * period);
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        if (wait > 200_000) Thread.sleep(0, (int) Math.min(wait - 100_000, 999_999));
+        else Thread.onSpinWait();
+      }
+      inFlight.acquire();
+      Call c = make.make(i);
+      vt.execute(() -> {
+        try {
+          tally.call(http[(int) (c.hashCode() & 3)], c, due);
+        } finally {
+          inFlight.release();
+        }
+      });
+    }
+    vt.shutdown();
+    vt.awaitTermination(60, TimeUnit.SECONDS);
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    publisher.join();
+    return tally.phase(name, rate, elapsed);
+  }
+
+  /** {@code clients} virtual threads, each sending its next request when its answer came, for a fixed time (at most 5M requests). */
+  static Phase closedLoop(String name, HttpClient[] http, Request make, int clients, int seconds, Runnable publishMidway) throws Exception {
+    Tally tally = new Tally(5_000_000);
+    Thread publisher = midway(publishMidway, seconds);
+    long t0 = System.nanoTime();
+    long end = t0 + seconds * 1_000_000_000L;
+    AtomicLong next = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(clients);
+    for (int c = 0; c < clients; c++) {
+      Thread.ofVirtual().start(() -> {
+        try {
+          for (long now = System.nanoTime(); now < end && tally.count.get() < 5_000_000; now = System.nanoTime()) {
+            long i = next.getAndIncrement();
+            tally.call(http[(int) (i & 3)], make.make(i), now);
+          }
+        } finally {
+          done.countDown();
+        }
+      });
+    }
+    done.await();
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    publisher.join();
+    return tally.phase(name, 0, elapsed);
+  }
+
+  private static Thread midway(Runnable publish, int seconds) {
+    return Thread.ofPlatform().start(() -> {
+      if (publish == null) return;
+      try {
+        Thread.sleep(seconds * 500L);
+        publish.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  private static void makeStore(Path dir, int rows, int d) {
+    List<String> cols = new ArrayList<>();
+    for (int j = 0; j < d; j++) cols.add("f" + j);
+    SplittableRandom rnd = new SplittableRandom(11);
+    try (FeatureStoreWriter w = FeatureStoreWriter.create(dir, cols, true, true, "serve load")) {
+      float[] row = new float[d];
+      for (int i = 0; i < rows; i++) {
+        int c = i % 10;
+        for (int j = 0; j < d; j++) row[j] = (float) (c * (j % 3 + 1) + rnd.nextGaussian());
+        w.append("c" + i, row);
+      }
+      w.commit().close();
+    }
+  }
+
+  /** Waits for the server's "listening" line (60 s at most); its output goes on into {@code log}. */
+  private static int awaitPort(Process server, Path log) throws Exception {
+    Files.createDirectories(log.getParent());
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    java.io.Writer w = Files.newBufferedWriter(log);
+    CountDownLatch found = new CountDownLatch(1);
+    AtomicInteger port = new AtomicInteger(-1);
+    Thread.ofPlatform().daemon().start(() -> {
+      try (w) {
+        for (String line; (line = out.readLine()) != null; ) {
+          w.write(line + "\n");
+          w.flush();
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port.set(Integer.parseInt(m.group(1)));
+            found.countDown();
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the server ended
+      }
+      found.countDown();
+    });
+    if (!found.await(60, TimeUnit.SECONDS) || port.get() < 0) {
+      throw new IllegalStateException("the server did not start; see " + log);
+    }
+    return port.get();
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static double ms(long[] sorted, double q) {
+    if (sorted.length == 0) return 0;
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+}
