@@ -149,7 +149,8 @@ final class KMeansCommand implements Callable<Integer> {
       RfmIngest.Report r;
       try (Progress p = Progress.bytes("Aggregating " + transactions.getFileName(), transactions, !Cli.progress(spec, run.progress),
           spec.commandLine().getErr())) {
-        r = RfmIngest.run(transactions, TransactionLayout.preset(preset), null, TableReader.Malformed.FAIL, rej, store, true, p::stepTo);
+        r = io.segmenta.ingest.RfmSql.run(io.segmenta.ingest.RfmSql.Engine.AUTO, transactions, TransactionLayout.preset(preset), null,
+            TableReader.Malformed.FAIL, rej, store, true, p::stepTo);
         p.done();
       }
       spec.commandLine().getErr().printf(java.util.Locale.ROOT, "segment: %d transaction lines -> %d customers x %d features in %s%s%n",
