@@ -1,8 +1,11 @@
 package io.segmenta.cli;
 
 import io.segmenta.data.Dataset;
+import io.segmenta.data.MissingValues;
 import io.segmenta.data.TableOptions;
 import io.segmenta.data.TableReader;
+import io.segmenta.data.sql.DuckDbSettings;
+import io.segmenta.data.sql.DuckDbSource;
 import io.segmenta.store.FeatureStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,14 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The rows a command clusters: a feature table (--input and its reading options) or a feature store. */
+/** The rows a command clusters: a feature table (--input or --sql, and their reading options) or a feature store. */
 final class DataArgs {
   @Mixin TableArgs table;
 
   @Option(names = "--store", paramLabel = "DIR", description = "Read the rows from a feature store (segment ingest) instead of --input.")
   Path store;
 
-  /** Loaded rows; closing releases the store's mapping. */
+  /** Loaded rows; closing releases the store's mapping. {@code source} is null for --sql. */
   record Loaded(Dataset data, FeatureStore store, Path source, double readSeconds) implements AutoCloseable {
     @Override
     public void close() {
@@ -27,7 +30,8 @@ final class DataArgs {
   }
 
   Loaded load(CommandSpec spec, boolean progress) throws java.io.IOException {
-    if ((table.input == null) == (store == null)) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE and --store DIR");
+    int sources = (table.input != null ? 1 : 0) + (table.sql != null ? 1 : 0) + (store != null ? 1 : 0);
+    if (sources != 1) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE, --sql QUERY and --store DIR");
     if (store != null && (table.columns != null || table.idColumn != null || table.weightColumn != null || table.header != null)) {
       throw new ParameterException(spec.commandLine(), "--columns, --id-column, --weight-column and --header apply to --input, not --store");
     }
@@ -36,14 +40,39 @@ final class DataArgs {
       FeatureStore fs = FeatureStore.open(store);
       return new Loaded(fs.dataset(), fs, store, (System.nanoTime() - t0) / 1e9);
     }
-    try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !progress, spec.commandLine().getErr())) {
-      TableOptions opts = table.options(List.of());
-      TableReader.Read read = TableReader.readWithReport(table.input, opts, p::stepTo);
-      p.done();
-      if (read.missing().missingCells() > 0) {
-        spec.commandLine().getErr().println("segment: missing values: " + read.missing().describe(opts.missing().strategy()));
+    Dataset data = readTable(spec, table, List.of(), progress).data();
+    return new Loaded(data, null, table.input, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** A feature table read into memory and what was done with its missing values. */
+  record Table(Dataset data, MissingValues.Report missing) {}
+
+  /**
+   * Reads the table that {@code t} names: text (TableReader), Parquet (by name, magic bytes, or a
+   * directory) or a --sql query (both through DuckDB). The one place every command reads a feature
+   * table; reports what was done with missing values on stderr.
+   */
+  static Table readTable(CommandSpec spec, TableArgs t, List<String> defaultColumns, boolean progress) throws java.io.IOException {
+    if ((t.input == null) == (t.sql == null)) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE and --sql QUERY");
+    TableOptions opts = t.options(defaultColumns);
+    Table read;
+    if (t.sql != null || DuckDbSource.isParquet(t.input)) {
+      if (t.header != null || !"auto".equalsIgnoreCase(t.format.strip())) {
+        throw new ParameterException(spec.commandLine(), "--format and --header describe text tables; they do not apply to Parquet or --sql");
       }
-      return new Loaded(read.data(), null, table.input, (System.nanoTime() - t0) / 1e9);
+      DuckDbSource.Read r = t.sql != null ? DuckDbSource.readSql(t.sql, opts, DuckDbSettings.defaults())
+          : DuckDbSource.readParquet(t.input, opts, DuckDbSettings.defaults());
+      read = new Table(r.data(), r.missing());
+    } else {
+      try (Progress p = Progress.bytes("Reading " + t.input.getFileName(), t.input, !progress, spec.commandLine().getErr())) {
+        TableReader.Read r = TableReader.readWithReport(t.input, opts, p::stepTo);
+        p.done();
+        read = new Table(r.data(), r.missing());
+      }
     }
+    if (read.missing().missingCells() > 0) {
+      spec.commandLine().getErr().println("segment: missing values: " + read.missing().describe(opts.missing().strategy()));
+    }
+    return read;
   }
 }

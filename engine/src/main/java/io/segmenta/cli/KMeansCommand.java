@@ -138,8 +138,8 @@ final class KMeansCommand implements Callable<Integer> {
   private int run() throws Exception {
     BackendChoice backend = Cli.backend(spec, run.backend);
     if (run.threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + run.threads);
-    int sources = (table.input != null ? 1 : 0) + (store != null ? 1 : 0) + (transactions != null ? 1 : 0);
-    if (sources != 1) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE, --store DIR and --transactions FILE");
+    int sources = (table.input != null ? 1 : 0) + (table.sql != null ? 1 : 0) + (store != null ? 1 : 0) + (transactions != null ? 1 : 0);
+    if (sources != 1) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE, --sql QUERY, --store DIR and --transactions FILE");
     if (transactions != null) {
       if (preset == null) throw new ParameterException(spec.commandLine(), "--transactions needs --preset (online-retail, cdnow or groceries)");
       store = run.out.resolve("store");
@@ -149,7 +149,8 @@ final class KMeansCommand implements Callable<Integer> {
       RfmIngest.Report r;
       try (Progress p = Progress.bytes("Aggregating " + transactions.getFileName(), transactions, !Cli.progress(spec, run.progress),
           spec.commandLine().getErr())) {
-        r = RfmIngest.run(transactions, TransactionLayout.preset(preset), null, TableReader.Malformed.FAIL, rej, store, true, p::stepTo);
+        r = io.segmenta.ingest.RfmSql.run(io.segmenta.ingest.RfmSql.Engine.AUTO, transactions, TransactionLayout.preset(preset), null,
+            TableReader.Malformed.FAIL, rej, store, true, p::stepTo);
         p.done();
       }
       spec.commandLine().getErr().printf(java.util.Locale.ROOT, "segment: %d transaction lines -> %d customers x %d features in %s%s%n",
@@ -166,15 +167,7 @@ final class KMeansCommand implements Callable<Integer> {
       fs = FeatureStore.open(store);
       data = fs.dataset();
     } else {
-      try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, run.progress), spec.commandLine().getErr())) {
-        TableOptions opts = table.options(List.of());
-        TableReader.Read read = TableReader.readWithReport(table.input, opts, p::stepTo);
-        data = read.data();
-        p.done();
-        if (read.missing().missingCells() > 0) {
-          spec.commandLine().getErr().println("segment: missing values: " + read.missing().describe(opts.missing().strategy()));
-        }
-      }
+      data = DataArgs.readTable(spec, table, List.of(), Cli.progress(spec, run.progress)).data();
     }
     try {
       return fit(data, fs, (System.nanoTime() - t0) / 1e9, backend);

@@ -57,8 +57,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((table.input == null) == (store == null)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --input FILE and --store DIR");
+    if ((table.input != null ? 1 : 0) + (table.sql != null ? 1 : 0) + (store != null ? 1 : 0) != 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --input FILE, --sql QUERY and --store DIR");
     }
     ModelFile.Kind kind = Segmenta.modelKind(model);
     KMeansModel km = kind == ModelFile.Kind.KMEANS ? Segmenta.loadModel(model) : null;
@@ -77,10 +77,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       data = fs.dataset();
     } else {
-      try (Progress p = Progress.bytes("Reading " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
-        data = TableReader.read(table.input, table.options(columns), p::stepTo);
-        p.done();
-      }
+      data = DataArgs.readTable(spec, table, columns, Cli.progress(spec, progress)).data();
     }
     int segments;
     try (RunDir stage = RunDir.open(out, force); FeatureStore closeMe = fs;

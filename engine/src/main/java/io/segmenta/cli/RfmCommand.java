@@ -3,6 +3,7 @@ package io.segmenta.cli;
 import io.segmenta.data.TableReader;
 import io.segmenta.data.TextFormat;
 import io.segmenta.ingest.RfmIngest;
+import io.segmenta.ingest.RfmSql;
 import io.segmenta.ingest.TransactionLayout;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -55,6 +56,11 @@ final class RfmCommand implements Callable<Integer> {
   @Option(names = "--rejects", paramLabel = "FILE", description = "Rejected lines (default: DIR.rejects.csv beside the store).")
   Path rejects;
 
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+      description = "auto, java (the streaming Chronicle Map aggregation) or sql (one DuckDB query; the same features; a log with malformed "
+          + "lines, or that it cannot read, goes to the java path) (default: ${DEFAULT-VALUE}: sql from 64 MiB of input).")
+  String engine;
+
   @Option(names = "--overwrite", description = "Replace a committed store at --store.")
   boolean overwrite;
 
@@ -91,7 +97,7 @@ final class RfmCommand implements Callable<Integer> {
     Path rej = rejects != null ? rejects : store.toAbsolutePath().resolveSibling(store.getFileName() + ".rejects.csv");
     RfmIngest.Report r;
     try (Progress p = Progress.bytes("Aggregating " + input.getFileName(), input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
-      r = RfmIngest.run(input, l, ref, policy, rej, store, overwrite, p::stepTo);
+      r = RfmSql.run(RfmSql.Engine.parse(engine), input, l, ref, policy, rej, store, overwrite, p::stepTo);
       p.done();
     }
     spec.commandLine().getErr().printf(Locale.ROOT, "segment: %d transaction lines -> %d customers x %d features (%s) in %s, reference %s, %.1f s%s%s%n",

@@ -74,7 +74,7 @@ final class RunOutputs {
     j.field("seconds_per_iteration", secondsPerIteration);
     j.field("read_seconds", readSeconds);
     j.field("write_seconds", writeSeconds);
-    j.field("input", input.toString());
+    j.field("input", input == null ? "--sql query" : input.toString());
     j.strings("columns", m.columns());
     j.field("weighted", data.weights() != null);
     j.field("init", m.params().init().label());
@@ -107,7 +107,7 @@ final class RunOutputs {
     }
     j.field("seconds", seconds);
     j.field("read_seconds", readSeconds);
-    j.field("input", input.toString());
+    j.field("input", input == null ? "--sql query" : input.toString());
     return j;
   }
 

@@ -10,8 +10,14 @@ import picocli.CommandLine.Option;
 /** The options that say how to read a feature table; shared by every command that reads one. */
 final class TableArgs {
   @Option(names = "--input", paramLabel = "FILE",
-      description = "Feature table: CSV, TSV or whitespace-separated text, plain or gzipped.")
+      description = "Feature table: CSV, TSV or whitespace-separated text, plain or gzipped; or Parquet (a .parquet file, "
+          + "or a directory of them, read in name order).")
   Path input;
+
+  @Option(names = "--sql", paramLabel = "QUERY",
+      description = "Instead of --input, the result of a DuckDB SQL query, e.g. \"SELECT * FROM read_parquet('x/*.parquet') WHERE country = 'UK'\" "
+          + "(rows in the query's order; --columns, --id-column, --weight-column and --missing apply to its columns).")
+  String sql;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
       description = "auto, csv, tsv or whitespace (default: ${DEFAULT-VALUE}: a comma in the first line means CSV, "
