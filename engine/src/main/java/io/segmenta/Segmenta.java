@@ -206,6 +206,18 @@ public final class Segmenta implements AutoCloseable {
   }
 
   /**
+   * Runs K-Means on rows whose preprocessing is already fitted and applied
+   * ({@code Preprocessed.fit(params.scale(), params.log1p(), data)}), as a sweep over k does once.
+   */
+  public KMeansResult kmeans(Dataset data, io.segmenta.preprocess.Preprocessed pre, KMeansParams params, RunControl control) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(pre, "pre");
+    Objects.requireNonNull(params, "params");
+    Objects.requireNonNull(control, "control");
+    return withFallback("K-Means", be -> KMeans.fit(be, data, pre, params, control));
+  }
+
+  /**
    * Runs {@code fit} on the active backend; when a GPU kernel fails and the options ask for it, runs
    * it again, whole, on the CPU (a fit never continues half on one device and half on another).
    */
@@ -313,6 +325,14 @@ public final class Segmenta implements AutoCloseable {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(params, "params");
     return withFallback("mini-batch K-Means", be -> MiniBatchKMeans.fit(be, data, params, RunControl.none()));
+  }
+
+  /** Mini-batch K-Means on rows whose preprocessing is already fitted and applied. */
+  public KMeansResult miniBatchKMeans(Dataset data, io.segmenta.preprocess.Preprocessed pre, MiniBatchParams params) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(pre, "pre");
+    Objects.requireNonNull(params, "params");
+    return withFallback("mini-batch K-Means", be -> MiniBatchKMeans.fit(be, data, pre, params, RunControl.none()));
   }
 
   private synchronized ComputeBackend cpuBackend() {

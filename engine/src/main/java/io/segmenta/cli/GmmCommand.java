@@ -1,5 +1,8 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunDir;
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.Segmenta;
 import io.segmenta.mixture.CovarianceType;
 import io.segmenta.mixture.GmmModel;
