@@ -133,6 +133,19 @@ public final class RunOutputs {
     atomically(dir.resolve("summary.json"), w -> w.write(j.toString()));
   }
 
+  /**
+   * As {@link #finish(Path, Json)}, with the run's phases: {@code read} and {@code fit} as measured
+   * by the command, {@code write} from {@code writeStartNanos} (System.nanoTime) to now.
+   */
+  public static void finish(Path dir, Json j, double readSeconds, double fitSeconds, long writeStartNanos) {
+    Phases p = new Phases();
+    p.add(Phase.READ, readSeconds);
+    p.add(Phase.FIT, fitSeconds);
+    p.add(Phase.WRITE, (System.nanoTime() - writeStartNanos) / 1e9);
+    j.phases(p);
+    finish(dir, j);
+  }
+
   /** {@code id,segment[,extra]} for every row. */
   public static void writeLabels(Path file, Dataset data, int[] labels, String extraHeader, java.util.function.IntFunction<String> extra) {
     atomically(file, w -> {
