@@ -1,5 +1,8 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunDir;
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
 import io.segmenta.density.Dbscan;
@@ -49,6 +52,7 @@ final class DbscanCommand implements Callable<Integer> {
       Dataset x = fitted.apply(in.data());
       Dbscan.Result r = engine.dbscan(x, eps, minPts);
       double seconds = (System.nanoTime() - t0) / 1e9;
+      long writeStart = System.nanoTime();
       long noise = 0;
       long[] sizes = new long[r.clusters()];
       for (int l : r.labels()) {
@@ -69,7 +73,7 @@ final class DbscanCommand implements Callable<Integer> {
       j.field("index", x.cols() <= 3 ? "grid" : x.cols() < Dbscan.PAIRWISE_FROM_D ? "k-d tree" : "pairwise kernel on " + engine.backend().name());
       j.field("scale", scaling.method().label());
       j.longs("segment_sizes", sizes);
-      RunOutputs.finish(dir, j);
+      RunOutputs.finish(dir, j, in.readSeconds(), seconds, writeStart);
       stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "DBSCAN: %d clusters, %d noise rows of %d; outputs in %s%n", r.clusters(), noise,
           in.data().rows(), run.out);

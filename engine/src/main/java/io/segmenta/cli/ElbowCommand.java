@@ -1,5 +1,8 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunDir;
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.Segmenta;
 import io.segmenta.insights.Charts;
 import io.segmenta.kmeans.ChooseK;
@@ -88,6 +91,7 @@ final class ElbowCommand implements Callable<Integer> {
         default -> ChooseK.elbow(curve);
       };
       double seconds = (System.nanoTime() - t0) / 1e9;
+      long writeStart = System.nanoTime();
       Path dir = stage.path();
       RunOutputs.atomically(dir.resolve("elbow.csv"), w -> {
         w.write("k,inertia" + (sil.isEmpty() ? "" : ",silhouette") + (bic.isEmpty() ? "" : ",bic") + "\n");
@@ -109,7 +113,7 @@ final class ElbowCommand implements Callable<Integer> {
       if (!sil.isEmpty()) j.numbers("silhouette", sil.stream().mapToDouble(Double::doubleValue).toArray());
       if (!bic.isEmpty()) j.numbers("bic", bic.stream().mapToDouble(Double::doubleValue).toArray());
       j.field("scale", scaling.method().label());
-      RunOutputs.finish(dir, j);
+      RunOutputs.finish(dir, j, in.readSeconds(), seconds, writeStart);
       stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "k = %d (%s over k = %d..%d); curve in %s%n", chosen, r, range[0], range[1],
           run.out.resolve("elbow.csv"));

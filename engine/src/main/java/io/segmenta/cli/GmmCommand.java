@@ -1,5 +1,8 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunDir;
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.Segmenta;
 import io.segmenta.mixture.CovarianceType;
 import io.segmenta.mixture.GmmModel;
@@ -78,6 +81,7 @@ final class GmmCommand implements Callable<Integer> {
       GmmResult best = fits.get(0);
       for (GmmResult r : fits) if (r.model().bic() < best.model().bic()) best = r;
       double seconds = (System.nanoTime() - t0) / 1e9;
+      long writeStart = System.nanoTime();
       GmmModel m = best.model();
       if (range[0] != range[1]) {
         spec.commandLine().getErr().printf(Locale.ROOT, "segment: k = %d has the lowest BIC over k = %d..%d%n", m.k(), range[0], range[1]);
@@ -131,7 +135,7 @@ final class GmmCommand implements Callable<Integer> {
       j.field("scale", scaling.method().label());
       j.strings("log1p_columns", m.scaling().log1pColumns(m.columns()));
       j.longs("segment_sizes", sizes);
-      RunOutputs.finish(dir, j);
+      RunOutputs.finish(dir, j, in.readSeconds(), seconds, writeStart);
       stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "GMM (%s): k = %d, mean log-likelihood %.6f, BIC %.2f, %d iterations%s; outputs in %s%n",
           type.label(), m.k(), m.logLikelihood() / m.trainingWeight(), m.bic(), m.iterations(), m.converged() ? "" : " (not converged)", run.out);

@@ -1,5 +1,8 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunDir;
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
 import io.segmenta.hierarchy.Hierarchical;
@@ -84,6 +87,7 @@ final class HierarchicalCommand implements Callable<Integer> {
         labels = k != null ? Hierarchical.cut(z, k) : Hierarchical.cutAt(z, height);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      long writeStart = System.nanoTime();
       int clusters = 0;
       for (int l : labels) clusters = Math.max(clusters, l + 1);
       long[] sizes = new long[clusters];
@@ -114,7 +118,7 @@ final class HierarchicalCommand implements Callable<Integer> {
       else j.field("cut_height", z.length >= clusters ? z[z.length - clusters][2] : 0);
       j.field("scale", scaling.method().label());
       j.longs("segment_sizes", sizes);
-      RunOutputs.finish(dir, j);
+      RunOutputs.finish(dir, j, in.readSeconds(), seconds, writeStart);
       stage.commit();
       spec.commandLine().getOut().printf(Locale.ROOT, "Hierarchical (%s, %s): %d clusters; outputs in %s%n", method.name().toLowerCase(Locale.ROOT),
           micro != null ? "two-stage" : "exact", clusters, run.out);

@@ -1,5 +1,8 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunDir;
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.EngineOptions;
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;

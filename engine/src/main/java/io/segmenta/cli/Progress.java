@@ -46,6 +46,41 @@ final class Progress implements AutoCloseable {
         .setConsumer(new ConsoleProgressBarConsumer(new java.io.PrintStream(new WriterOutputStream(err), true), 100));
   }
 
+  /** The pipeline's progress and notes, on the command's stderr ("segment: ..."), bars as --progress says. */
+  static io.segmenta.pipeline.RunEvents events(picocli.CommandLine.Model.CommandSpec spec, RunArgs run) {
+    PrintWriter err = spec.commandLine().getErr();
+    boolean off = !Cli.progress(spec, run.progress);
+    return new io.segmenta.pipeline.RunEvents() {
+      @Override public void note(String sentence) {
+        err.println("segment: " + sentence);
+      }
+
+      @Override public Meter bytes(String task, Path file) {
+        try {
+          return meter(Progress.bytes(task, file, off, err));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+
+      @Override public Meter iterations(String task, int runs, int maxIter) {
+        return meter(Progress.iterations(task, runs, maxIter, off, err));
+      }
+    };
+  }
+
+  private static io.segmenta.pipeline.RunEvents.Meter meter(Progress p) {
+    return new io.segmenta.pipeline.RunEvents.Meter() {
+      @Override public void bytes(long read) { p.stepTo(read); }
+
+      @Override public void iteration(IterationStats stats) { p.onIteration(stats); }
+
+      @Override public void done() { p.done(); }
+
+      @Override public void close() { p.close(); }
+    };
+  }
+
   void stepTo(long n) {
     if (bar != null) bar.stepTo(n);
   }

@@ -1,5 +1,7 @@
 package io.segmenta.cli;
 
+import io.segmenta.pipeline.RunOutputs;
+
 import io.segmenta.Segmenta;
 import io.segmenta.store.Recommender;
 import java.nio.file.Path;

@@ -31,6 +31,10 @@ final class RunArgs {
       description = "Progress bars on stderr: auto (when stderr is a terminal), always or never (default: ${DEFAULT-VALUE}).")
   String progress;
 
+  @Option(names = "--verbose", description = "Also print the seconds each step took (read, preprocess, fit, insights, charts, report, "
+      + "publish, write; as the summary's phases).")
+  boolean verbose;
+
   EngineOptions engineOptions(CommandSpec spec) {
     if (threads < 0) throw new ParameterException(spec.commandLine(), "--threads must be >= 0, got " + threads);
     return new EngineOptions(Cli.backend(spec, backend), threads, cpuFallback);

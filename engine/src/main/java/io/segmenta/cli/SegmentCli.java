@@ -36,6 +36,7 @@ public final class SegmentCli {
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("net.openhft");
 
   public static void main(String[] args) {
+    io.segmenta.pipeline.Phases.markMain();
     // One line per log record ("INFO: auto: passed over cuda: ..."), not java.util.logging's two.
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");

@@ -33,6 +33,15 @@ public final class KMeans {
 
   /** Fits K-Means; see {@link io.segmenta.Segmenta#kmeans}. */
   public static KMeansResult fit(ComputeBackend backend, Dataset data, KMeansParams params, RunControl control) {
+    return fit(backend, data, null, params, control);
+  }
+
+  /**
+   * As {@link #fit(ComputeBackend, Dataset, KMeansParams, RunControl)} with the preprocessing already
+   * fitted ({@code Preprocessed.fit(params.scale(), params.log1p(), data)}), or null to fit it here.
+   */
+  public static KMeansResult fit(ComputeBackend backend, Dataset data, io.segmenta.preprocess.Preprocessed pre, KMeansParams params,
+                                 RunControl control) {
     long t0 = System.nanoTime();
     int k = params.k();
     int d = data.cols();
@@ -47,8 +56,10 @@ public final class KMeans {
       throw new InvalidInputException("k = " + k + " is larger than the number of distinct rows with a positive weight ("
           + distinct + ")");
     }
-    FeatureScaling scaling = FeatureScaling.fit(params.scale(), params.log1p(), data);
-    Dataset x = scaling.apply(data);
+    if (pre == null) pre = io.segmenta.preprocess.Preprocessed.fit(params.scale(), params.log1p(), data);
+    else pre.checkFits(data, params.scale());
+    FeatureScaling scaling = pre.scaling();
+    Dataset x = pre.scaled();
     // tol 0 stops only on strict convergence: no pass over the data for the variance.
     double tolScaled = params.tol() == 0 ? 0 : params.tol() * meanVariance(x.matrix());
     int restarts = params.effectiveNInit();

@@ -23,12 +23,20 @@ public final class MiniBatchKMeans {
   private MiniBatchKMeans() {}
 
   public static KMeansResult fit(ComputeBackend backend, Dataset data, MiniBatchParams p, RunControl control) {
+    return fit(backend, data, null, p, control);
+  }
+
+  /** As {@link #fit(ComputeBackend, Dataset, MiniBatchParams, RunControl)} with the preprocessing already fitted, or null. */
+  public static KMeansResult fit(ComputeBackend backend, Dataset data, io.segmenta.preprocess.Preprocessed pre, MiniBatchParams p,
+                                 RunControl control) {
     long t0 = System.nanoTime();
     int k = p.k(), d = data.cols();
     long n = data.rows();
     if (k > n) throw new InvalidInputException("k = " + k + " is larger than the number of rows (" + n + ")");
-    FeatureScaling scaling = FeatureScaling.fit(p.scale(), p.log1p(), data);
-    Dataset x = scaling.apply(data);
+    if (pre == null) pre = io.segmenta.preprocess.Preprocessed.fit(p.scale(), p.log1p(), data);
+    else pre.checkFits(data, p.scale());
+    FeatureScaling scaling = pre.scaling();
+    Dataset x = pre.scaled();
     SplittableRandom rng = new SplittableRandom(p.seed());
     float[] w = x.weights();
 

@@ -3,6 +3,7 @@ package io.segmenta.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.segmenta.kernels.JvmFlags;
+import io.segmenta.pipeline.RunDir;
 import io.segmenta.store.FileAccess;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

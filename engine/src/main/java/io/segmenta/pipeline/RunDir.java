@@ -1,4 +1,4 @@
-package io.segmenta.cli;
+package io.segmenta.pipeline;
 
 import io.segmenta.InvalidInputException;
 import java.io.IOException;
@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * removes). A directory that holds files a Segmenta run did not write is never written into
  * without {@code --force}: each run marks its directory with {@value #MARKER}.
  */
-final class RunDir implements AutoCloseable {
-  static final String MARKER = ".segmenta-run";
+public final class RunDir implements AutoCloseable {
+  public static final String MARKER = ".segmenta-run";
   /** Test hook: milliseconds to wait, after printing "staged", before the outputs are swapped in. */
-  static final String PAUSE_PROPERTY = "segmenta.test.pauseBeforeCommitMillis";
+  public static final String PAUSE_PROPERTY = "segmenta.test.pauseBeforeCommitMillis";
 
   private final Path target;
   private final Path staging;
@@ -32,7 +32,7 @@ final class RunDir implements AutoCloseable {
     this.staging = staging;
   }
 
-  static RunDir open(Path target, boolean force) {
+  public static RunDir open(Path target, boolean force) {
     Path abs = target.toAbsolutePath().normalize();
     Path parent = abs.getParent();
     try {
@@ -57,13 +57,23 @@ final class RunDir implements AutoCloseable {
     }
   }
 
+  /** The directory the outputs replace once the run has finished. */
+  public Path target() {
+    return target;
+  }
+
+  /** Where a file under the staging directory will be once the run has finished. */
+  public Path shown(Path p) {
+    return p.startsWith(staging) ? target.resolve(staging.relativize(p)) : p;
+  }
+
   /** Where the run writes. */
-  Path path() {
+  public Path path() {
     return staging;
   }
 
   /** Puts the finished outputs in place of the previous ones. */
-  void commit() {
+  public void commit() {
     String pause = System.getProperty(PAUSE_PROPERTY);
     if (pause != null) {
       // Test hook: say the outputs are staged and wait, so that a test can kill the run at the worst moment.
@@ -114,7 +124,7 @@ final class RunDir implements AutoCloseable {
     }
   }
 
-  static void deleteTree(Path p) throws IOException {
+  public static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) return;
     try (Stream<Path> s = Files.walk(p)) {
       for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);

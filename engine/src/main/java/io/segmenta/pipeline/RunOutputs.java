@@ -1,4 +1,4 @@
-package io.segmenta.cli;
+package io.segmenta.pipeline;
 
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
@@ -22,23 +22,24 @@ import java.util.Locale;
  * Writes a run's output files. Each file is written to a temporary name and renamed into place, and
  * {@code summary.json} is written last: a directory with a summary holds a complete run.
  */
-final class RunOutputs {
+public final class RunOutputs {
   private RunOutputs() {}
 
-  static void writeKMeans(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds,
-                          double secondsPerIteration, java.util.List<io.segmenta.kmeans.ChooseK.Point> elbow) {
+  /**
+   * Writes a K-Means run's assignments.csv, centroids.csv and model.segm (after removing an older
+   * summary, which would vouch for files about to be replaced); returns the seconds it took.
+   */
+  public static double writeKMeansFiles(Path dir, Dataset data, KMeansResult r) {
     long t0 = System.nanoTime();
     KMeansModel m = r.model();
     try {
       Files.createDirectories(dir);
-      // An older summary would vouch for the files about to be replaced: remove it first.
       Files.deleteIfExists(dir.resolve("summary.json"));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
     }
     writeAssignments(dir.resolve("assignments.csv"), data, r.labels(), r.distances());
-    long[] sizes = new long[m.k()];
-    for (int l : r.labels()) sizes[l]++;
+    long[] sizes = segmentSizes(r);
     atomically(dir.resolve("centroids.csv"), w -> {
       w.write("segment,size");
       for (String c : m.columns()) w.write("," + csvField(c));
@@ -51,8 +52,21 @@ final class RunOutputs {
       }
     });
     Segmenta.saveModel(m, dir.resolve("model.segm"));
-    double writeSeconds = (System.nanoTime() - t0) / 1e9;
+    return (System.nanoTime() - t0) / 1e9;
+  }
 
+  private static long[] segmentSizes(KMeansResult r) {
+    long[] sizes = new long[r.model().k()];
+    for (int l : r.labels()) sizes[l]++;
+    return sizes;
+  }
+
+  /** A K-Means run's summary.json, written last (phases included), so that a directory with a summary holds a complete run. */
+  public static void writeKMeansSummary(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds,
+                                        double secondsPerIteration, double writeSeconds, java.util.List<io.segmenta.kmeans.ChooseK.Point> elbow,
+                                        Phases phases) {
+    KMeansModel m = r.model();
+    long[] sizes = segmentSizes(r);
     Json j = new Json();
     j.field("algorithm", "kmeans");
     j.field("k", m.k());
@@ -74,6 +88,7 @@ final class RunOutputs {
     j.field("seconds_per_iteration", secondsPerIteration);
     j.field("read_seconds", readSeconds);
     j.field("write_seconds", writeSeconds);
+    j.phases(phases);
     j.field("input", input == null ? "--sql query" : input.toString());
     j.strings("columns", m.columns());
     j.field("weighted", data.weights() != null);
@@ -93,7 +108,7 @@ final class RunOutputs {
   }
 
   /** The fields every algorithm's summary starts with. */
-  static Json summary(String algorithm, Dataset data, BackendInfo backend, Path input, double seconds, double readSeconds) {
+  public static Json summary(String algorithm, Dataset data, BackendInfo backend, Path input, double seconds, double readSeconds) {
     Json j = new Json();
     j.field("algorithm", algorithm);
     j.field("n", data.rows());
@@ -112,14 +127,27 @@ final class RunOutputs {
   }
 
   /** Writes the summary last, so that a directory with a summary holds a complete run. */
-  static void finish(Path dir, Json j) {
+  public static void finish(Path dir, Json j) {
     j.field("created", Instant.now().toString());
     j.field("java", Runtime.version().toString());
     atomically(dir.resolve("summary.json"), w -> w.write(j.toString()));
   }
 
+  /**
+   * As {@link #finish(Path, Json)}, with the run's phases: {@code read} and {@code fit} as measured
+   * by the command, {@code write} from {@code writeStartNanos} (System.nanoTime) to now.
+   */
+  public static void finish(Path dir, Json j, double readSeconds, double fitSeconds, long writeStartNanos) {
+    Phases p = new Phases();
+    p.add(Phase.READ, readSeconds);
+    p.add(Phase.FIT, fitSeconds);
+    p.add(Phase.WRITE, (System.nanoTime() - writeStartNanos) / 1e9);
+    j.phases(p);
+    finish(dir, j);
+  }
+
   /** {@code id,segment[,extra]} for every row. */
-  static void writeLabels(Path file, Dataset data, int[] labels, String extraHeader, java.util.function.IntFunction<String> extra) {
+  public static void writeLabels(Path file, Dataset data, int[] labels, String extraHeader, java.util.function.IntFunction<String> extra) {
     atomically(file, w -> {
       w.write(extraHeader == null ? "id,segment\n" : "id,segment," + extraHeader + "\n");
       StringBuilder sb = new StringBuilder(64);
@@ -133,7 +161,7 @@ final class RunOutputs {
   }
 
   /** {@code id,segment,distance}; distance is Euclidean, in the space the model clusters in. */
-  static void writeAssignments(Path file, Dataset data, int[] labels, float[] squaredDistances) {
+  public static void writeAssignments(Path file, Dataset data, int[] labels, float[] squaredDistances) {
     atomically(file, w -> {
       w.write("id,segment,distance\n");
       StringBuilder sb = new StringBuilder(64);
@@ -146,11 +174,11 @@ final class RunOutputs {
     });
   }
 
-  interface WriterBody {
+  public interface WriterBody {
     void write(Writer w) throws IOException;
   }
 
-  static void atomically(Path file, WriterBody body) {
+  public static void atomically(Path file, WriterBody body) {
     Path dir = file.toAbsolutePath().getParent();
     try {
       Files.createDirectories(dir);
@@ -172,17 +200,17 @@ final class RunOutputs {
     }
   }
 
-  static String csvField(String s) {
+  public static String csvField(String s) {
     return io.segmenta.data.Csv.field(s);
   }
 
   /** Shortest text that reads back as the same double. */
-  static String num(double v) {
+  public static String num(double v) {
     return Double.toString(v);
   }
 
   /** A flat JSON object, written by hand to keep the tool free of a JSON dependency. */
-  static final class Json {
+  public static final class Json {
     private final StringBuilder sb = new StringBuilder("{\n");
     private boolean first = true;
 
@@ -192,48 +220,61 @@ final class RunOutputs {
       sb.append("  ").append(quote(k)).append(": ");
     }
 
-    void field(String k, String v) {
+    public void field(String k, String v) {
       key(k);
       sb.append(v == null ? "null" : quote(v));
     }
 
-    void field(String k, long v) {
+    public void field(String k, long v) {
       key(k);
       sb.append(v);
     }
 
-    void field(String k, boolean v) {
+    public void field(String k, boolean v) {
       key(k);
       sb.append(v);
     }
 
-    void field(String k, double v) {
+    public void field(String k, double v) {
       key(k);
       sb.append(Double.isFinite(v) ? Double.toString(v) : "null");
     }
 
-    void strings(String k, List<String> v) {
+    public void strings(String k, List<String> v) {
       key(k);
       sb.append('[');
       for (int i = 0; i < v.size(); i++) sb.append(i == 0 ? "" : ", ").append(quote(v.get(i)));
       sb.append(']');
     }
 
-    void numbers(String k, double[] v) {
+    public void numbers(String k, double[] v) {
       key(k);
       sb.append('[');
       for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(Double.isFinite(v[i]) ? Double.toString(v[i]) : "null");
       sb.append(']');
     }
 
-    void longs(String k, long[] v) {
+    /** {@code "phases": {"jvm_start_to_main": s, "read": s, ...}}: seconds per step, null where unknown. */
+    public void phases(Phases p) {
+      key("phases");
+      sb.append('{');
+      boolean firstPhase = true;
+      for (java.util.Map.Entry<String, Double> e : p.snapshot().entrySet()) {
+        sb.append(firstPhase ? "" : ", ").append(quote(e.getKey())).append(": ");
+        sb.append(Double.isFinite(e.getValue()) ? Double.toString(e.getValue()) : "null");
+        firstPhase = false;
+      }
+      sb.append('}');
+    }
+
+    public void longs(String k, long[] v) {
       key(k);
       sb.append('[');
       for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ", ").append(v[i]);
       sb.append(']');
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
       StringBuilder q = new StringBuilder(s.length() + 2).append('"');
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
