@@ -52,14 +52,20 @@ final class DataArgs {
    * directory) or a --sql query (both through DuckDB). The one place every command reads a feature
    * table; reports what was done with missing values on stderr.
    */
+  /** True for Parquet or --sql, after refusing the options that only describe text tables. */
+  static boolean textOptionsRefused(CommandSpec spec, TableArgs t) {
+    if (t.sql == null && (t.input == null || !DuckDbSource.isParquet(t.input))) return false;
+    if (t.header != null || !"auto".equalsIgnoreCase(t.format.strip())) {
+      throw new ParameterException(spec.commandLine(), "--format and --header describe text tables; they do not apply to Parquet or --sql");
+    }
+    return true;
+  }
+
   static Table readTable(CommandSpec spec, TableArgs t, List<String> defaultColumns, boolean progress) throws java.io.IOException {
     if ((t.input == null) == (t.sql == null)) throw new ParameterException(spec.commandLine(), "give exactly one of --input FILE and --sql QUERY");
     TableOptions opts = t.options(defaultColumns);
     Table read;
-    if (t.sql != null || DuckDbSource.isParquet(t.input)) {
-      if (t.header != null || !"auto".equalsIgnoreCase(t.format.strip())) {
-        throw new ParameterException(spec.commandLine(), "--format and --header describe text tables; they do not apply to Parquet or --sql");
-      }
+    if (textOptionsRefused(spec, t)) {
       DuckDbSource.Read r = t.sql != null ? DuckDbSource.readSql(t.sql, opts, DuckDbSettings.defaults())
           : DuckDbSource.readParquet(t.input, opts, DuckDbSettings.defaults());
       read = new Table(r.data(), r.missing());

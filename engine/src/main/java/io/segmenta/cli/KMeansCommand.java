@@ -109,6 +109,7 @@ final class KMeansCommand implements Callable<Integer> {
     if (table.input == null && table.sql == null && (table.columns != null || table.idColumn != null || table.weightColumn != null || table.header != null)) {
       throw new ParameterException(spec.commandLine(), "--columns, --id-column, --weight-column and --header apply to --input, not --store");
     }
+    DataArgs.textOptionsRefused(spec, table);
     KMeansJob job = job();
     PrintWriter err = spec.commandLine().getErr();
     KMeansPipeline pipeline = new KMeansPipeline(job, Progress.events(spec, run));
