@@ -194,24 +194,6 @@ public final class Segmenta implements AutoCloseable {
     return Silhouette.sampled(backend, data, labels, sampleSize, seed);
   }
 
-  /**
-   * Runs the CPU backend's K-Means and distance kernels on a small synthetic problem (a few
-   * seconds of CPU at most, usually well under one), so that the JIT has compiled them by the time
-   * the real rows arrive: until C2 compiles a Vector API kernel, its operations run in the API's
-   * Java fallback, tens of times slower (about 1.4 s of a 500k x 16 fit's first iteration). Meant
-   * for a background thread while the input is read; results never depend on it (the kernels give
-   * the same bits compiled or not). Does nothing on a GPU backend.
-   */
-  public void warmUp() {
-    warmUp(() -> false);
-  }
-
-  /** As {@link #warmUp()}, returning early once {@code stop} says so (checked between rounds of a few milliseconds once compiled). */
-  public void warmUp(java.util.function.BooleanSupplier stop) {
-    if (backend.info().kind() != BackendKind.CPU) return;
-    Warmup.run(backend, stop);
-  }
-
   /** The backend in use. */
   public BackendInfo backend() {
     return backend.info();

@@ -35,7 +35,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -76,53 +75,21 @@ public final class KMeansPipeline {
   /** Runs every step; the outputs are in place in {@code job.out()} when it returns. */
   public KMeansRun run() throws Exception {
     Phases phases = new Phases();
-    // The engine opens (backend probing) and compiles its kernels on a side thread while the rows are read.
-    java.util.concurrent.atomic.AtomicBoolean fitStarted = new java.util.concurrent.atomic.AtomicBoolean();
-    CompletableFuture<Segmenta> engine = CompletableFuture.supplyAsync(() -> {
-      Segmenta e = Segmenta.open(job.engine());
-      try {
-        e.warmUp(fitStarted::get);
-      } catch (RuntimeException ignored) {
-        // A warm-up that fails costs only speed; the fit reports real errors itself.
-      }
-      return e;
-    }, r -> {
-      Thread t = new Thread(r, "segmenta-warmup");
-      t.setDaemon(true);
-      t.start();
-    });
     try (RunDir stage = RunDir.open(job.out(), job.force())) {
-      KMeansRun r = run(stage, phases, engine, fitStarted);
+      KMeansRun r = run(stage, phases);
       stage.commit();
       return r;
-    } finally {
-      fitStarted.set(true);
-      // Closed once opened, also when the run failed before it needed the engine.
-      engine.whenComplete((e, err) -> {
-        if (e != null) e.close();
-      });
-    }
-  }
-
-  private static Segmenta join(CompletableFuture<Segmenta> engine) {
-    try {
-      return engine.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      if (e.getCause() instanceof Error er) throw er;
-      throw e;
     }
   }
 
   /** What the read step produced. */
   private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout) {}
 
-  private KMeansRun run(RunDir stage, Phases phases, CompletableFuture<Segmenta> engine, java.util.concurrent.atomic.AtomicBoolean fitStarted)
-      throws Exception {
+  private KMeansRun run(RunDir stage, Phases phases) throws Exception {
     Path dir = stage.path();
     Input in = phases.time(Phase.READ, () -> read(stage));
     try {
-      return fitAndWrite(stage, dir, in, phases, engine, fitStarted);
+      return fitAndWrite(stage, dir, in, phases);
     } finally {
       if (in.store() != null) in.store().close();
     }
@@ -197,16 +164,12 @@ public final class KMeansPipeline {
   /** The fit, whichever k it kept. */
   private record Fit(KMeansResult result, KMeansParams params, List<ChooseK.Point> curve) {}
 
-  private KMeansRun fitAndWrite(RunDir stage, Path dir, Input in, Phases phases, CompletableFuture<Segmenta> engineF,
-                                java.util.concurrent.atomic.AtomicBoolean fitStarted) throws Exception {
+  private KMeansRun fitAndWrite(RunDir stage, Path dir, Input in, Phases phases) throws Exception {
     Dataset data = in.data();
     KMeansParams first = paramsFor(job.kMin(), data);
     Preprocessed pre = phases.time(Phase.PREPROCESS, () -> Preprocessed.fit(job.scale(), job.log1p(), data));
-    Segmenta engine = phases.time(Phase.FIT, () -> {
-      fitStarted.set(true);
-      return join(engineF);
-    });
-    {
+    Segmenta engine = phases.time(Phase.FIT, () -> Segmenta.open(job.engine()));
+    try (engine) {
       Fit fit = phases.time(Phase.FIT, () -> fit(engine, data, pre, first));
       KMeansResult result = fit.result();
       KMeansParams kp = fit.params();
