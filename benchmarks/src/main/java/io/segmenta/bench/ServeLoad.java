@@ -12,14 +12,9 @@ import io.segmenta.store.FeatureStore;
 import io.segmenta.store.FeatureStoreWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,9 +23,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,9 +32,9 @@ import java.util.regex.Pattern;
 /**
  * The load of issue 17 on {@code segment serve}, on loopback only, bounded in count and time: a store
  * of {@code --rows} customers, the server started as its own JVM ({@code segmenta-server.jar}), then
- * lookups and predictions from a {@link HttpClient} on virtual threads, at fixed rates (open loop:
- * latency counted from each request's scheduled time, so a stalled server cannot hide its queue) and
- * at the maximum (closed loop, {@code --concurrency} clients). A new run is published in the middle
+ * lookups and predictions over {@code --concurrency} keep-alive connections ({@link Http1Connection}),
+ * at fixed rates (open loop: latency counted from each request's scheduled time, so a stalled server
+ * cannot hide its queue) and at the maximum (closed loop). A new run is published in the middle
  * of every phase; every answer is checked against the labels (lookups) or the model's predictions
  * (predict) of the version it names. Prints one Markdown table. Stops by itself and stops the server.
  */
@@ -118,40 +110,38 @@ public final class ServeLoad {
           "--port", "0").redirectErrorStream(true).start();
       try {
         int port = awaitPort(server, work.resolve("server.log"));
-        // Several clients: one HttpClient's single selector thread caps what it can send.
-        HttpClient[] http = new HttpClient[4];
-        for (int c = 0; c < http.length; c++) {
-          http[c] = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        }
-        URI base = URI.create("http://127.0.0.1:" + port);
         int n = rows;
         int pc = probes;
-        SplittableRandom rnd = new SplittableRandom(1);
+        // Requests encoded once, so the generator spends its time on sending and checking.
+        byte[][] lookups = new byte[n][];
+        for (int r = 0; r < n; r++) lookups[r] = Http1Connection.get("/v1/customers/c" + r + "/segment");
+        byte[][] predicts = new byte[pc][];
+        for (int p = 0; p < pc; p++) predicts[p] = Http1Connection.postJson("/v1/predict", bodies.get(p));
         Request lookup = i -> {
           int row = (int) ((i * 0x9E3779B97F4A7C15L >>> 1) % n);
-          return new Call(HttpRequest.newBuilder(base.resolve("/v1/customers/c" + row + "/segment")).timeout(Duration.ofSeconds(10)).GET().build(),
-              j -> {
-                Expected e = expected.get(j.get("version").asLong());
-                return e != null && j.get("segment").asInt() == e.labels()[row] && j.get("id").asText().equals("c" + row);
-              });
+          return new Call(lookups[row], j -> {
+            Expected e = expected.get(j.get("version").asLong());
+            return e != null && j.get("segment").asInt() == e.labels()[row] && j.get("id").asText().equals("c" + row);
+          });
         };
         int pr = predictRows;
         Request predict = i -> {
           int p = (int) (i % pc);
-          return new Call(HttpRequest.newBuilder(base.resolve("/v1/predict")).timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bodies.get(p))).build(), j -> {
-                Expected e = expected.get(j.get("version").asLong());
-                JsonNode out = j.get("predictions");
-                if (e == null || out.size() != pr) return false;
-                for (int r = 0; r < pr; r++) if (out.get(r).get("segment").asInt() != e.predicted()[(p + r) % pc]) return false;
-                return true;
-              });
+          return new Call(predicts[p], j -> {
+            Expected e = expected.get(j.get("version").asLong());
+            JsonNode out = j.get("predictions");
+            if (e == null || out.size() != pr) return false;
+            for (int r = 0; r < pr; r++) if (out.get(r).get("segment").asInt() != e.predicted()[(p + r) % pc]) return false;
+            return true;
+          });
         };
+        Connect http = () -> new Http1Connection("127.0.0.1", port);
         closedLoop("warm-up (lookups, max)", http, lookup, concurrency, 5, null);
         closedLoop("warm-up (predict, max)", http, predict, concurrency, 3, null);
-        phases.add(openLoop("lookups at " + (long) lookupRate + "/s", http, lookup, lookupRate, seconds, publishNext));
+        phases.add(openLoop("lookups at " + (long) lookupRate + "/s", http, lookup, lookupRate, concurrency, seconds, publishNext));
         phases.add(closedLoop("lookups at the maximum (" + concurrency + " clients)", http, lookup, concurrency, seconds, publishNext));
-        phases.add(openLoop("predict (" + predictRows + " row) at " + (long) predictRate + "/s", http, predict, predictRate, seconds, publishNext));
+        phases.add(openLoop("predict (" + predictRows + " row) at " + (long) predictRate + "/s", http, predict, predictRate, concurrency, seconds,
+            publishNext));
         phases.add(closedLoop("predict (" + predictRows + " row) at the maximum (" + concurrency + " clients)", http, predict, concurrency, seconds,
             publishNext));
       } finally {
@@ -185,7 +175,11 @@ public final class ServeLoad {
     boolean ok(JsonNode answer);
   }
 
-  record Call(HttpRequest request, Check check) {}
+  interface Connect {
+    Http1Connection open() throws java.io.IOException;
+  }
+
+  record Call(byte[] request, Check check) {}
 
   /** Counts one phase's outcomes. */
   private static final class Tally {
@@ -200,15 +194,18 @@ public final class ServeLoad {
       lat = new long[capacity];
     }
 
-    void call(HttpClient http, Call c, long startNanos) {
+    /** Sends one call on {@code conn}; returns the connection to go on with (a new one after an I/O error). */
+    Http1Connection call(Connect connect, Http1Connection conn, Call c, long startNanos) {
       long idx = count.getAndIncrement();
       try {
-        HttpResponse<byte[]> r = http.send(c.request(), HttpResponse.BodyHandlers.ofByteArray());
+        if (conn == null) conn = connect.open();
+        Http1Connection.Response r = conn.send(c.request());
         long t = System.nanoTime() - startNanos;
         if (idx < lat.length) lat[(int) idx] = t;
-        if (r.statusCode() != 200) {
-          error(r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8));
-          return;
+        if (!conn.isOpen()) conn = null;
+        if (r.status() != 200) {
+          error(r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
+          return conn;
         }
         JsonNode j = JSON.readTree(r.body());
         versions.computeIfAbsent(j.get("version").asLong(), v -> new AtomicLong()).incrementAndGet();
@@ -216,9 +213,12 @@ public final class ServeLoad {
           wrong.incrementAndGet();
           if (firstError == null) firstError = "wrong answer: " + j;
         }
+        return conn;
       } catch (Exception e) {
         if (idx < lat.length) lat[(int) idx] = System.nanoTime() - startNanos;
         error(e.toString());
+        closeQuietly(conn);
+        return null;
       }
     }
 
@@ -236,41 +236,57 @@ public final class ServeLoad {
     }
   }
 
-  /** A fixed rate for a fixed time: request i is due at start + i / rate; at most 4,096 in flight. */
-  static Phase openLoop(String name, HttpClient[] http, Request make, double rate, int seconds, Runnable publishMidway) throws Exception {
+  private static void closeQuietly(Http1Connection c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (java.io.IOException e) {
+      // already broken
+    }
+  }
+
+  /**
+   * A fixed rate for a fixed time over {@code connections} keep-alive connections: request i is due at
+   * start + i / rate and goes out on connection i mod connections as soon as that connection is free.
+   * Latency counts from the due time, so a server that falls behind shows its queue (no coordinated
+   * omission), as wrk2 does.
+   */
+  static Phase openLoop(String name, Connect connect, Request make, double rate, int connections, int seconds, Runnable publishMidway)
+      throws Exception {
     long count = (long) (rate * seconds);
     Tally tally = new Tally((int) count);
-    Semaphore inFlight = new Semaphore(4096);
-    ExecutorService vt = Executors.newVirtualThreadPerTaskExecutor();
     Thread publisher = midway(publishMidway, seconds);
-    long t0 = System.nanoTime();
+    long t0 = System.nanoTime() + 20_000_000L; // every connection is open before the first request is due
     double period = 1e9 / rate;
-    for (long i = 0; i < count; i++) {
-      long due = t0 + (long) (i * period);
-      long wait;
-      while ((wait = due - System.nanoTime()) > 0) {
-        if (wait > 200_000) Thread.sleep(0, (int) Math.min(wait - 100_000, 999_999));
-        else Thread.onSpinWait();
-      }
-      inFlight.acquire();
-      Call c = make.make(i);
-      vt.execute(() -> {
+    CountDownLatch done = new CountDownLatch(connections);
+    for (int c = 0; c < connections; c++) {
+      int first = c;
+      Thread.ofPlatform().daemon().start(() -> {
+        Http1Connection conn = null;
         try {
-          tally.call(http[(int) (c.hashCode() & 3)], c, due);
+          conn = connect.open();
+          for (long i = first; i < count; i += connections) {
+            long due = t0 + (long) (i * period);
+            long wait = due - System.nanoTime();
+            if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            conn = tally.call(connect, conn, make.make(i), due);
+          }
+        } catch (Exception e) {
+          tally.error(e.toString());
         } finally {
-          inFlight.release();
+          closeQuietly(conn);
+          done.countDown();
         }
       });
     }
-    vt.shutdown();
-    vt.awaitTermination(60, TimeUnit.SECONDS);
+    done.await();
     double elapsed = (System.nanoTime() - t0) / 1e9;
     publisher.join();
     return tally.phase(name, rate, elapsed);
   }
 
-  /** {@code clients} virtual threads, each sending its next request when its answer came, for a fixed time (at most 5M requests). */
-  static Phase closedLoop(String name, HttpClient[] http, Request make, int clients, int seconds, Runnable publishMidway) throws Exception {
+  /** {@code clients} connections, each sending its next request when its answer came, for a fixed time (at most 5M requests). */
+  static Phase closedLoop(String name, Connect connect, Request make, int clients, int seconds, Runnable publishMidway) throws Exception {
     Tally tally = new Tally(5_000_000);
     Thread publisher = midway(publishMidway, seconds);
     long t0 = System.nanoTime();
@@ -278,13 +294,14 @@ public final class ServeLoad {
     AtomicLong next = new AtomicLong();
     CountDownLatch done = new CountDownLatch(clients);
     for (int c = 0; c < clients; c++) {
-      Thread.ofVirtual().start(() -> {
+      Thread.ofPlatform().daemon().start(() -> {
+        Http1Connection conn = null;
         try {
           for (long now = System.nanoTime(); now < end && tally.count.get() < 5_000_000; now = System.nanoTime()) {
-            long i = next.getAndIncrement();
-            tally.call(http[(int) (i & 3)], make.make(i), now);
+            conn = tally.call(connect, conn, make.make(next.getAndIncrement()), now);
           }
         } finally {
+          closeQuietly(conn);
           done.countDown();
         }
       });
