@@ -111,6 +111,9 @@ public final class SegmentServer implements AutoCloseable {
         .get("/v1/health", (req, res) -> answer(res, () -> health()))
         .get("/v1/customers/{id}/segment", (req, res) -> answer(res, () -> segmentOf(id(req))))
         .get("/v1/customers/{id}/recommendations", (req, res) -> answer(res, () -> recommendations(id(req), count(req))))
+        // The same with the id in the query, for ids a path segment cannot carry ('/' is decoded before routing).
+        .get("/v1/customers/segment", (req, res) -> answer(res, () -> segmentOf(queryId(req))))
+        .get("/v1/customers/recommendations", (req, res) -> answer(res, () -> recommendations(queryId(req), count(req))))
         .post("/v1/predict", (req, res) -> answer(res, () -> predict(body(req))))
         .get("/v1/segments", (req, res) -> answer(res, this::segments))
         .get("/v1/openapi.yaml", (req, res) -> {
@@ -228,11 +231,20 @@ public final class SegmentServer implements AutoCloseable {
   }
 
   private static String id(ServerRequest req) {
-    String id = req.path().pathParameters().get("id");
-    if (id.isEmpty()) throw new ApiException(400, "path parameter 'id' is empty");
-    if (id.length() > MAX_ID_LENGTH) throw new ApiException(400, "path parameter 'id' has " + id.length() + " characters; at most " + MAX_ID_LENGTH);
+    return checkedId(req.path().pathParameters().get("id"), "path parameter 'id'");
+  }
+
+  private static String queryId(ServerRequest req) {
+    if (!req.query().contains("id")) throw new ApiException(400, "query parameter 'id' is missing: send ?id=<customer id> (URL-encoded)");
+    if (req.query().all("id").size() > 1) throw new ApiException(400, "query parameter 'id' is given more than once");
+    return checkedId(req.query().get("id"), "query parameter 'id'");
+  }
+
+  private static String checkedId(String id, String what) {
+    if (id.isEmpty()) throw new ApiException(400, what + " is empty");
+    if (id.length() > MAX_ID_LENGTH) throw new ApiException(400, what + " has " + id.length() + " characters; at most " + MAX_ID_LENGTH);
     for (int i = 0; i < id.length(); i++) {
-      if (Character.isISOControl(id.charAt(i))) throw new ApiException(400, "path parameter 'id' holds a control character at position " + (i + 1));
+      if (Character.isISOControl(id.charAt(i))) throw new ApiException(400, what + " holds a control character at position " + (i + 1));
     }
     return id;
   }

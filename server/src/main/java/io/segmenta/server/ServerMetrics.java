@@ -38,6 +38,8 @@ final class ServerMetrics {
         case "/v1/segments" -> SEGMENTS;
         case "/v1/openapi.yaml" -> OPENAPI;
         case "/metrics" -> METRICS;
+        case "/v1/customers/segment" -> SEGMENT;
+        case "/v1/customers/recommendations" -> RECOMMENDATIONS;
         default -> ServerMetrics.customerRoute(path);
       };
     }
