@@ -23,6 +23,12 @@ final class ExecutorBackends {
 
   private ExecutorBackends() {}
 
+  /** This JVM's executor id ("driver" in local mode). */
+  static String executorId() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return env == null ? "driver" : env.executorId();
+  }
+
   /**
    * The backend for {@code choice}, with as many CPU threads as the task was given cores
    * ({@code spark.task.cpus}; 1 by default): Spark already runs one task per core.

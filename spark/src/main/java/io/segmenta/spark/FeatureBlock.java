@@ -137,7 +137,7 @@ final class FeatureBlock implements Serializable {
     if (r.pass == pass) return r.last;
     r.backend.kmeansStep(r.dm, centroids, k, r.asg, r.res);
     r.pass = pass;
-    r.last = new StepPartial(r.res);
+    r.last = new StepPartial(r.res, ExecutorBackends.executorId() + "=" + r.backend.info().name());
     return r.last;
   }
 

@@ -114,6 +114,15 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
     return summary != null;
   }
 
+  /**
+   * Executor id to the compute backend its tasks stepped on (e.g. {@code cpu-vector}, or
+   * {@code cpu-scalar} where an executor JVM lacks {@code --add-modules jdk.incubator.vector}); the
+   * driver's id in local mode. Absent on a loaded model.
+   */
+  public java.util.SortedMap<String, String> executorBackends() {
+    return summary().executorBackends();
+  }
+
   SparkKMeansFit.Result summary() {
     if (summary == null) throw new NoSuchElementException("a loaded model has no training summary");
     return summary;

@@ -37,7 +37,7 @@ final class SparkKMeansFit {
 
   /** A fitted model with what a run summary reports. */
   record Result(KMeansModel model, int partitions, long rows, double seconds, double firstPassSeconds,
-                List<Double> iterationSeconds) {}
+                List<Double> iterationSeconds, java.util.SortedMap<String, String> executorBackends) {}
 
   static Result fit(org.apache.spark.sql.Dataset<Row> df, Features f, Options o) {
     long t0 = System.nanoTime();
@@ -74,7 +74,8 @@ final class SparkKMeansFit {
       if (init == Init.GIVEN) pb.initialCentroids(o.initialCentroids());
       else pb.init(init);
       KMeansModel model = new KMeansModel(f.names, c, scaling, r.inertia(), r.iterations(), r.converged(), s.rows(), pb.build());
-      return new Result(model, s.counts().length, s.rows(), (System.nanoTime() - t0) / 1e9, firstPass, run.iterationSeconds);
+      return new Result(model, s.counts().length, s.rows(), (System.nanoTime() - t0) / 1e9, firstPass, run.iterationSeconds,
+          java.util.Collections.unmodifiableSortedMap(run.executorBackends));
     } finally {
       if (blocks != raw) blocks.unpersist(false);
       raw.unpersist(false);
@@ -104,6 +105,8 @@ final class SparkKMeansFit {
     final TaskFault fault;
     final int initSteps;
     final List<Double> iterationSeconds = new ArrayList<>();
+    /** Executor id to the backend its steps ran on, as the tasks reported it. */
+    final TreeMap<String, String> executorBackends = new TreeMap<>();
     int pass;
 
     Driver(JavaRDD<FeatureBlock> blocks, double[] centre, Features.Summary s, int k, int d, Options o) {
@@ -136,6 +139,11 @@ final class SparkKMeansFit {
         x.putAll(y);
         return x;
       }, 2);
+      for (StepPartial sp : parts.values()) {
+        int eq = sp.ranOn.indexOf('=');
+        if (eq > 0) executorBackends.merge(sp.ranOn.substring(0, eq), sp.ranOn.substring(eq + 1), 
+            (a, b2) -> List.of(a.split(",")).contains(b2) ? a : a + "," + b2);
+      }
       return StepPartial.combine(parts, kk, dd);
     }
 

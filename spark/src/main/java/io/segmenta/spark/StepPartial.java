@@ -13,13 +13,20 @@ final class StepPartial implements Serializable {
   final long[] counts;
   final double inertia;
   final long changed;
+  /** Where the step ran: the executor's id and its backend's name, e.g. {@code 1=cpu-vector}; empty for an empty block. */
+  final String ranOn;
 
   StepPartial(KMeansStepResult r) {
+    this(r, "");
+  }
+
+  StepPartial(KMeansStepResult r, String ranOn) {
     this.sums = r.sums.clone();
     this.weights = r.weights.clone();
     this.counts = r.counts.clone();
     this.inertia = r.inertia;
     this.changed = r.changed;
+    this.ranOn = ranOn;
   }
 
   void addTo(KMeansStepResult acc) {

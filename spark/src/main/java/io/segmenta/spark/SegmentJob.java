@@ -1,0 +1,307 @@
+package io.segmenta.spark;
+
+import io.segmenta.InvalidInputException;
+import io.segmenta.kmeans.KMeansModel;
+import io.segmenta.pipeline.KMeansPipeline;
+import io.segmenta.pipeline.RunOutputs;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The job for {@code spark-submit} (the shaded {@code -job} jar, Spark itself left out) and for
+ * {@code segment spark}, which starts an embedded local Spark from the Maven dependencies. It reads
+ * Parquet or CSV (a file or a directory), fits on Spark and writes what {@code segment kmeans}
+ * writes: {@code centroids.csv}, {@code model.segm} and {@code summary.json}, with the assignments
+ * as Parquet ({@code assignments/}, and CSV in {@code assignments-csv/} when asked), since on a
+ * cluster they are too many for one file.
+ *
+ * <p>Exit status: 0 done, 2 bad input or arguments (the message names the column, file or option).
+ */
+@Command(name = "segment spark", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+    description = "Segmentation on Spark: the engine's compute backends inside every executor.",
+    subcommands = {SegmentJob.KMeansJob.class})
+public final class SegmentJob implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** The session the subcommands use: the caller's (tests) or one made from {@code --master}. */
+  private SparkSession given;
+
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "name a job: kmeans");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(null, args, new PrintWriter(System.out, true, StandardCharsets.UTF_8), new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+  }
+
+  /** Runs one job on {@code spark} (null: a session from {@code --master}, stopped at the end). */
+  public static int run(SparkSession spark, String[] args, PrintWriter out, PrintWriter err) {
+    SegmentJob top = new SegmentJob();
+    top.given = spark;
+    CommandLine cl = new CommandLine(top);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof InvalidInputException || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+          || e instanceof org.apache.spark.sql.AnalysisException) {
+        err.println("segment spark: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cl.execute(args);
+  }
+
+  /** What every job reads and where it writes. */
+  static final class Common {
+    @Option(names = "--master", paramLabel = "URL",
+        description = "Spark master: local[N], local-cluster[W,C,MB], spark://HOST:PORT (default: spark-submit's, else local[*]).")
+    String master;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet or CSV: a file or a directory of part files.")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+        description = "parquet, csv (with a header line) or auto: by the name's extension, or by a directory's files (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--columns", split = ",", paramLabel = "COL",
+        description = "Feature columns (default: every numeric column but the id and weight columns).")
+    List<String> columns;
+
+    @Option(names = "--id-column", paramLabel = "COL", description = "Column carried into the assignments (customer ids).")
+    String idColumn;
+
+    @Option(names = "--weight-column", paramLabel = "COL", description = "Non-negative sample weights.")
+    String weightColumn;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+        description = "Repartition the input into N partitions first (default: 0 = as read).")
+    int partitions;
+
+    @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto",
+        description = "Compute backend in each executor: auto (a GPU where the executor has one), cpu, scalar, cuda, opencl (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (on the driver's file system).")
+    Path out;
+
+    @Option(names = "--csv", description = "Also write the assignments as CSV part files in DIR/assignments-csv.")
+    boolean csv;
+  }
+
+  @Command(name = "kmeans", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+      description = {"K-Means on Spark (SegmentaKMeans). Writes, under --out: assignments/ (Parquet: the id column if given, segment, "
+          + "distance), centroids.csv, model.segm (read by segment predict and lookup) and summary.json."})
+  static final class KMeansJob implements Callable<Integer> {
+    @CommandLine.ParentCommand SegmentJob parent;
+    @CommandLine.Mixin Common in = new Common();
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--k", required = true, paramLabel = "K", description = "Number of segments (>= 2).")
+    int k;
+
+    @Option(names = "--init", paramLabel = "INIT", defaultValue = "k-means||",
+        description = "k-means|| (MLlib's default), k-means++, random, or a CSV file of k starting centroids in the input's units "
+            + "(default: ${DEFAULT-VALUE}).")
+    String init;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "300", description = "Lloyd iterations (default: ${DEFAULT-VALUE}).")
+    int maxIter;
+
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-4",
+        description = "Stop when the summed squared centroid shift is at most TOL times the mean column variance (default: ${DEFAULT-VALUE}).")
+    double tol;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--swaps", paramLabel = "N", defaultValue = "0", description = "Quality mode: random swaps after Lloyd (default: 0).")
+    int swaps;
+
+    @Option(names = "--scale", paramLabel = "METHOD", defaultValue = "none", description = "none, standard or minmax, fitted on Spark in one pass of column statistics (default: none).")
+    String scale;
+
+    @Option(names = "--log1p", split = ",", paramLabel = "COL", description = "Columns to log1p before scaling.")
+    List<String> log1p;
+
+    @Override
+    public Integer call() throws Exception {
+      long t0 = System.nanoTime();
+      boolean own = parent.given == null;
+      SparkSession spark = own ? session(in.master, "segment spark kmeans") : parent.given;
+      try {
+        Dataset<Row> df = read(spark, in);
+        List<String> cols = featureColumns(df, in);
+        double readSeconds = (System.nanoTime() - t0) / 1e9;
+        SegmentaKMeans est = new SegmentaKMeans().setK(k).setMaxIter(maxIter).setTol(tol).setSeed(seed).setSwaps(swaps).setScale(scale)
+            .setBackend(in.backend).setInputCols(cols.toArray(new String[0]));
+        if (in.weightColumn != null) est.setWeightCol(in.weightColumn);
+        if (log1p != null) est.setLog1pCols(log1p.toArray(new String[0]));
+        String how = init.strip();
+        if (List.of("k-means||", "k-means++", "random").contains(how)) {
+          est.setInitMode(how);
+        } else {
+          Path file = Path.of(how);
+          if (!Files.isRegularFile(file)) {
+            throw new ParameterException(spec.commandLine(), "--init: '" + how + "' is neither k-means||, k-means++, random nor a file");
+          }
+          est.setInitialCentroids(KMeansPipeline.readCentroids(file, k, cols.size()));
+        }
+        SegmentaKMeansModel model = est.fit(df);
+        SparkKMeansFit.Result r = model.summary();
+        long w0 = System.nanoTime();
+        Files.createDirectories(in.out);
+        Files.deleteIfExists(in.out.resolve("summary.json"));
+        List<org.apache.spark.sql.Column> keep = new ArrayList<>();
+        if (in.idColumn != null) keep.add(functions.col(in.idColumn));
+        keep.add(functions.col("prediction").as("segment"));
+        keep.add(functions.col("distance"));
+        Dataset<Row> assigned = model.setDistanceCol("distance").transform(df).select(keep.toArray(new org.apache.spark.sql.Column[0]));
+        String parquet = in.out.resolve("assignments").toAbsolutePath().toString();
+        assigned.write().mode("overwrite").parquet(parquet);
+        if (in.csv) {
+          spark.read().parquet(parquet).write().mode("overwrite").option("header", true).csv(in.out.resolve("assignments-csv").toAbsolutePath().toString());
+        }
+        long[] sizes = new long[model.engineModel().k()];
+        for (Row row : spark.read().parquet(parquet).groupBy("segment").count().collectAsList()) sizes[row.getInt(0)] = row.getLong(1);
+        writeCentroids(in.out.resolve("centroids.csv"), model.engineModel(), sizes);
+        model.exportModelFile(in.out.resolve("model.segm"));
+        double writeSeconds = (System.nanoTime() - w0) / 1e9;
+        writeSummary(in.out, spark, model.engineModel(), r, sizes, cols, readSeconds, writeSeconds, (System.nanoTime() - t0) / 1e9);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(java.util.Locale.ROOT, "segment spark: %d rows, %d segments, inertia %.6g, %d iterations, %d partitions, %.2f s fit; "
+            + "backends %s; outputs in %s%n", r.rows(), sizes.length, model.trainingCost(), model.numIter(), r.partitions(), r.seconds(),
+            r.executorBackends(), in.out);
+        return 0;
+      } finally {
+        if (own) spark.stop();
+      }
+    }
+  }
+
+  /** A session for {@code master}; on a local master the driver binds to loopback and keeps no UI. */
+  static SparkSession session(String master, String app) {
+    SparkSession.Builder b = SparkSession.builder().appName(app);
+    String m = master;
+    if (m == null && !new org.apache.spark.SparkConf().contains("spark.master")) m = "local[*]";
+    if (m != null) b.master(m);
+    if (m != null && m.startsWith("local")) {
+      b.config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    return b.getOrCreate();
+  }
+
+  static Dataset<Row> read(SparkSession spark, Common in) throws java.io.IOException {
+    String fmt = in.format.strip().toLowerCase(java.util.Locale.ROOT);
+    Path p = Path.of(in.input);
+    if (!Files.exists(p) && !in.input.contains("://")) throw new InvalidInputException("--input: " + in.input + " does not exist");
+    if (fmt.equals("auto")) fmt = detect(p);
+    Dataset<Row> df = switch (fmt) {
+      case "parquet" -> spark.read().parquet(in.input);
+      case "csv" -> spark.read().option("header", true).option("inferSchema", true).option("mode", "FAILFAST").csv(in.input);
+      default -> throw new InvalidInputException("--format: '" + in.format + "' is not parquet, csv or auto");
+    };
+    if (in.partitions > 0) df = df.repartition(in.partitions);
+    return df;
+  }
+
+  private static String detect(Path p) throws java.io.IOException {
+    String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (Files.isDirectory(p)) {
+      try (var files = Files.list(p)) {
+        List<String> names = files.map(f -> f.getFileName().toString().toLowerCase(java.util.Locale.ROOT)).filter(f -> !f.startsWith(".") && !f.startsWith("_")).toList();
+        if (!names.isEmpty() && names.stream().allMatch(f -> f.endsWith(".parquet"))) return "parquet";
+        if (!names.isEmpty() && names.stream().allMatch(f -> f.matches(".*\\.(csv|csv\\.gz|tsv)"))) return "csv";
+        throw new InvalidInputException("--input: cannot tell the format of the directory " + p + " (" + names.size()
+            + " files, not all .parquet nor all .csv): give --format parquet or csv");
+      }
+    }
+    if (name.endsWith(".parquet")) return "parquet";
+    if (name.endsWith(".csv") || name.endsWith(".csv.gz")) return "csv";
+    throw new InvalidInputException("--input: cannot tell the format of " + p + " from its name: give --format parquet or csv");
+  }
+
+  static List<String> featureColumns(Dataset<Row> df, Common in) {
+    List<String> names = Arrays.asList(df.columns());
+    for (String c : new String[] {in.idColumn, in.weightColumn}) {
+      if (c != null && !names.contains(c)) throw new InvalidInputException("column '" + c + "' is not in the input (columns: " + String.join(", ", names) + ")");
+    }
+    if (in.columns != null && !in.columns.isEmpty()) return in.columns;
+    List<String> cols = new ArrayList<>();
+    for (StructField f : df.schema().fields()) {
+      if (f.name().equals(in.idColumn) || f.name().equals(in.weightColumn)) continue;
+      if (f.dataType() instanceof NumericType) cols.add(f.name());
+    }
+    if (cols.isEmpty()) throw new InvalidInputException("the input has no numeric column to segment on (columns: " + String.join(", ", names) + ")");
+    return cols;
+  }
+
+  /** centroids.csv as {@code segment kmeans} writes it: segment, size, then each column in the input's units. */
+  static void writeCentroids(Path file, KMeansModel m, long[] sizes) {
+    RunOutputs.atomically(file, w -> {
+      w.write("segment,size");
+      for (String c : m.columns()) w.write("," + RunOutputs.csvField(c));
+      w.write("\n");
+      double[][] c = m.centroidsInInputUnits();
+      for (int s = 0; s < c.length; s++) {
+        w.write(s + "," + sizes[s]);
+        for (double v : c[s]) w.write("," + RunOutputs.num(v));
+        w.write("\n");
+      }
+    });
+  }
+
+  private static void writeSummary(Path dir, SparkSession spark, KMeansModel m, SparkKMeansFit.Result r, long[] sizes, List<String> cols,
+                                   double readSeconds, double writeSeconds, double wholeSeconds) {
+    RunOutputs.Json j = new RunOutputs.Json();
+    j.field("algorithm", "kmeans");
+    j.field("engine", "spark " + spark.version());
+    j.field("master", spark.sparkContext().master());
+    j.field("k", m.k());
+    j.field("n", r.rows());
+    j.field("d", m.d());
+    j.field("inertia", m.inertia());
+    j.field("inertia_space", m.scaling().isIdentity() ? "input units" : m.scaling().method().label() + "-scaled columns");
+    j.field("iterations", m.iterations());
+    j.field("converged", m.converged());
+    j.field("partitions", r.partitions());
+    List<String> backends = new ArrayList<>();
+    for (Map.Entry<String, String> e : r.executorBackends().entrySet()) backends.add(e.getKey() + "=" + e.getValue());
+    j.strings("executor_backends", backends);
+    j.field("seconds", r.seconds());
+    j.field("first_pass_seconds", r.firstPassSeconds());
+    j.numbers("iteration_seconds", r.iterationSeconds().stream().mapToDouble(Double::doubleValue).toArray());
+    j.field("read_seconds", readSeconds);
+    j.field("write_seconds", writeSeconds);
+    j.field("whole_seconds", wholeSeconds);
+    j.strings("columns", cols);
+    j.field("init", m.params().init().label());
+    j.field("max_iter", m.params().maxIter());
+    j.field("tol", m.params().tol());
+    j.field("seed", m.params().seed());
+    j.field("scale", m.params().scale().label());
+    j.strings("log1p_columns", m.scaling().log1pColumns(m.columns()));
+    j.longs("segment_sizes", sizes);
+    RunOutputs.finish(dir, j);
+  }
+}
