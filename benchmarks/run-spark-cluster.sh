@@ -45,11 +45,13 @@ for w in 1 2; do
     --cores 1 --memory 2g --webui-port $((port + 1 + w)) --work-dir "$work/worker$w" > "$work/worker$w.log" 2>&1 &
   pids+=($!)
 done
-for _ in $(seq 120); do
-  [ "$(grep -c 'Registering worker' "$work/master.log" 2>/dev/null || true)" -ge 2 ] && break
+# The master's status page (JSON) counts the workers that registered.
+alive() { curl -s "http://127.0.0.1:$((port + 1))/json/" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("aliveworkers", 0))' 2>/dev/null || echo 0; }
+for _ in $(seq 240); do
+  [ "$(alive)" -ge 2 ] && break
   sleep 0.5
 done
-[ "$(grep -c 'Registering worker' "$work/master.log")" -ge 2 ] || { echo "the workers did not register; see $work/*.log" >&2; exit 1; }
+[ "$(alive)" -ge 2 ] || { echo "the workers did not register within 120 s; see $work/*.log" >&2; exit 1; }
 t1=$(date +%s.%N)
 
 python3 - "$work/rows.csv" "$work/init.csv" "$rows" "$d" "$k" <<'EOF'

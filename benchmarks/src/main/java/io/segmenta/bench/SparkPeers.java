@@ -1,0 +1,221 @@
+package io.segmenta.bench;
+
+import io.segmenta.spark.SegmentaKMeans;
+import io.segmenta.spark.SegmentaKMeansModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * SegmentaKMeans against Spark MLlib's KMeans in one Spark session (local[N]), side by side on the
+ * same cached rows and the same initial centroids: whole fit and per iteration ((T(iters) - T(1)) /
+ * (iters - 1), so both sides' fixed costs, MLlib's own caching and Segmenta's block conversion,
+ * stay out of the per-iteration figure), and the float64 inertia of each side's final centroids
+ * computed here. Then Segmenta's scaling curve in partitions and rows. Prints Markdown tables.
+ *
+ * <p>Options: --n 1000000 --d 16 --k 32 --iters 10 --repeats 3 --partitions 2 --curve-partitions 1,2,4,8
+ * --curve-rows 1000000,10000000 (0 to skip the curve), --mllib true.
+ */
+public final class SparkPeers {
+  private SparkPeers() {}
+
+  public static void main(String[] args) {
+    int n = 1_000_000, d = 16, k = 32, iters = 10, repeats = 3, partitions = 2;
+    String curveParts = "1,2,4,8", curveRows = "1000000,10000000";
+    boolean mllib = true;
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--n" -> n = Integer.parseInt(args[i + 1]);
+        case "--d" -> d = Integer.parseInt(args[i + 1]);
+        case "--k" -> k = Integer.parseInt(args[i + 1]);
+        case "--iters" -> iters = Integer.parseInt(args[i + 1]);
+        case "--repeats" -> repeats = Integer.parseInt(args[i + 1]);
+        case "--partitions" -> partitions = Integer.parseInt(args[i + 1]);
+        case "--curve-partitions" -> curveParts = args[i + 1];
+        case "--curve-rows" -> curveRows = args[i + 1];
+        case "--mllib" -> mllib = Boolean.parseBoolean(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (iters < 2) throw new IllegalArgumentException("--iters must be at least 2 (per iteration = (T(iters) - T(1)) / (iters - 1))");
+    int cores = Runtime.getRuntime().availableProcessors();
+    SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("segmenta-spark-peers")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    try {
+      String load0 = load();
+      PeersRunner.Blobs blobs = PeersRunner.Blobs.generate(n, d, k, 1.0, 10.0, 7);
+      float[] x = blobs.values();
+      double[][] init = PeersRunner.initialCentroids(x, n, d, k, 7);
+      Dataset<Row> df = vectors(spark, x, n, d, partitions).persist(StorageLevel.MEMORY_ONLY());
+      long count = df.count();
+      JavaRDD<org.apache.spark.mllib.linalg.Vector> rdd = df.javaRDD()
+          .map(r -> org.apache.spark.mllib.linalg.Vectors.fromML((org.apache.spark.ml.linalg.Vector) r.get(0)))
+          .persist(StorageLevel.MEMORY_ONLY());
+      rdd.count();
+      System.out.printf(Locale.ROOT, "%n%d x %d, k = %d, %d partitions, local[%d], %d Lloyd iterations (tol 0), median of %d; load average %s%n%n",
+          count, d, k, partitions, cores, iters, repeats, load0);
+      System.out.println("| contender | whole fit s (iters) | whole fit s (1 iter) | s/iter | iterations | inertia (float64) | rel. diff | speed-up per iter |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+      double[] seg = segmenta(df, init, iters, repeats);
+      double segIter = (seg[0] - seg[1]) / (iters - 1);
+      double segInertia = PeersRunner.inertia64(x, n, d, centroids);
+      row("Segmenta (SegmentaKMeans, cpu)", seg[0], seg[1], segIter, (int) seg[2], segInertia, Double.NaN, Double.NaN);
+      if (mllib) {
+        double[] ml = mllib(rdd, init, iters, repeats);
+        double mlIter = (ml[0] - ml[1]) / (iters - 1);
+        double mlInertia = PeersRunner.inertia64(x, n, d, centroids);
+        row("Spark MLlib KMeans 4.2.0 (RDD API, initial model)", ml[0], ml[1], mlIter, iters, mlInertia, Math.abs(mlInertia - segInertia) / segInertia,
+            mlIter / segIter);
+      }
+      df.unpersist();
+      rdd.unpersist();
+      if (!curveRows.equals("0")) curve(spark, d, k, Math.max(2, Math.min(iters, 5)), curveParts, curveRows);
+      System.out.println("\nload average after: " + load());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The last fit's final centroids, for the inertia check. */
+  private static double[][] centroids;
+
+  private static double[] segmenta(Dataset<Row> df, double[][] init, int iters, int repeats) {
+    double[] whole = new double[repeats], one = new double[repeats];
+    int it = 0;
+    fitSegmenta(df, init, 2); // warm-up: JIT and the executors' backend
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      SegmentaKMeansModel m = fitSegmenta(df, init, iters);
+      whole[r] = (System.nanoTime() - t0) / 1e9;
+      it = m.numIter();
+      centroids = m.engineModel().centroidsInInputUnits();
+      long t1 = System.nanoTime();
+      fitSegmenta(df, init, 1);
+      one[r] = (System.nanoTime() - t1) / 1e9;
+    }
+    return new double[] {median(whole), median(one), it};
+  }
+
+  private static SegmentaKMeansModel fitSegmenta(Dataset<Row> df, double[][] init, int iters) {
+    return new SegmentaKMeans().setK(init.length).setInitialCentroids(init).setMaxIter(iters).setTol(0).setBackend("cpu").fit(df);
+  }
+
+  private static double[] mllib(JavaRDD<org.apache.spark.mllib.linalg.Vector> rdd, double[][] init, int iters, int repeats) {
+    double[] whole = new double[repeats], one = new double[repeats];
+    fitMllib(rdd, init, 2);
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      org.apache.spark.mllib.clustering.KMeansModel m = fitMllib(rdd, init, iters);
+      whole[r] = (System.nanoTime() - t0) / 1e9;
+      centroids = Arrays.stream(m.clusterCenters()).map(org.apache.spark.mllib.linalg.Vector::toArray).toArray(double[][]::new);
+      long t1 = System.nanoTime();
+      fitMllib(rdd, init, 1);
+      one[r] = (System.nanoTime() - t1) / 1e9;
+    }
+    return new double[] {median(whole), median(one)};
+  }
+
+  private static org.apache.spark.mllib.clustering.KMeansModel fitMllib(JavaRDD<org.apache.spark.mllib.linalg.Vector> rdd, double[][] init, int iters) {
+    org.apache.spark.mllib.linalg.Vector[] start = new org.apache.spark.mllib.linalg.Vector[init.length];
+    for (int c = 0; c < init.length; c++) start[c] = org.apache.spark.mllib.linalg.Vectors.dense(init[c]);
+    // Epsilon 0: like tol 0, it stops early only when no centroid moved.
+    return new org.apache.spark.mllib.clustering.KMeans().setK(init.length).setMaxIterations(iters).setEpsilon(0)
+        .setInitialModel(new org.apache.spark.mllib.clustering.KMeansModel(start)).run(rdd.rdd());
+  }
+
+  /** Segmenta per iteration over partitions and rows; rows are generated inside the partitions (no driver copy). */
+  private static void curve(SparkSession spark, int d, int k, int iters, String parts, String rows) {
+    System.out.printf(Locale.ROOT, "%nScaling (Segmenta only; rows generated in the partitions; %d iterations; per iteration = (T(%d) - T(1)) / %d; "
+        + "one fit each after a warm-up)%n%n", iters, iters, iters - 1);
+    System.out.println("| rows | partitions | whole fit s | s/iter | rows/s per iteration | per partition-iteration s |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|");
+    for (String rs : rows.split(",")) {
+      long n = Long.parseLong(rs.strip());
+      for (String ps : parts.split(",")) {
+        int p = Integer.parseInt(ps.strip());
+        Dataset<Row> df = generated(spark, n, d, k, p).persist(StorageLevel.MEMORY_ONLY());
+        df.count();
+        double[][] init = new double[k][d];
+        List<Row> first = df.limit(k).collectAsList();
+        for (int c = 0; c < k; c++) init[c] = ((org.apache.spark.ml.linalg.Vector) first.get(c).get(0)).toArray();
+        fitSegmenta(df, init, 1);
+        long t0 = System.nanoTime();
+        fitSegmenta(df, init, iters);
+        double whole = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        fitSegmenta(df, init, 1);
+        double one = (System.nanoTime() - t1) / 1e9;
+        double per = (whole - one) / (iters - 1);
+        System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.4f | %.3g | %.4f |%n", n, p, whole, per, n / per, per / Math.max(1, p));
+        df.unpersist(true);
+      }
+    }
+  }
+
+  private static Dataset<Row> generated(SparkSession spark, long n, int d, int k, int partitions) {
+    long per = (n + partitions - 1) / partitions;
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Integer> ids = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) ids.add(p);
+    JavaRDD<Row> rows = jsc.parallelize(ids, partitions).flatMap(p -> {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(1000 + p);
+      java.util.SplittableRandom centres = new java.util.SplittableRandom(99);
+      double[][] c = new double[k][d];
+      for (double[] cc : c) for (int j = 0; j < d; j++) cc[j] = centres.nextDouble(-10, 10);
+      long m = Math.min(per, n - (long) p * per);
+      List<Row> out = new ArrayList<>((int) Math.max(0, m));
+      for (long i = 0; i < m; i++) {
+        double[] v = new double[d];
+        double[] cc = c[rng.nextInt(k)];
+        for (int j = 0; j < d; j++) v[j] = (float) (cc[j] + rng.nextGaussian());
+        out.add(RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(v)));
+      }
+      return out.iterator();
+    });
+    return spark.createDataFrame(rows, new StructType(new StructField[] {new StructField("features", new VectorUDT(), false, Metadata.empty())}));
+  }
+
+  private static Dataset<Row> vectors(SparkSession spark, float[] x, int n, int d, int partitions) {
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      double[] v = new double[d];
+      for (int j = 0; j < d; j++) v[j] = x[i * d + j];
+      rows.add(RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(v)));
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(rows, partitions),
+        new StructType(new StructField[] {new StructField("features", new VectorUDT(), false, Metadata.empty())}));
+  }
+
+  private static void row(String name, double whole, double one, double perIter, int it, double inertia, double rel, double speedup) {
+    System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.4f | %d | %.10e | %s | %s |%n", name, whole, one, perIter, it, inertia,
+        Double.isNaN(rel) ? "-" : String.format(Locale.ROOT, "%.1e", rel), Double.isNaN(speedup) ? "-" : String.format(Locale.ROOT, "%.2fx", speedup));
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static String load() {
+    try {
+      return String.join(" ", Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" "), 3));
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+}
