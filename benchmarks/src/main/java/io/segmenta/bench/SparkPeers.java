@@ -56,7 +56,7 @@ public final class SparkPeers {
         .getOrCreate();
     try {
       String load0 = load();
-      PeersRunner.Blobs blobs = PeersRunner.Blobs.generate(n, d, k, 1.0, 10.0, 7);
+      io.segmenta.datasets.Blobs blobs = io.segmenta.datasets.Blobs.generate(n, d, k, 1.0, 10.0, 7);
       float[] x = blobs.values();
       double[][] init = PeersRunner.initialCentroids(x, n, d, k, 7);
       Dataset<Row> df = vectors(spark, x, n, d, partitions).persist(StorageLevel.MEMORY_ONLY());
