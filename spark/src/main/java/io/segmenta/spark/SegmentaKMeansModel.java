@@ -123,6 +123,16 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
     return summary().executorBackends();
   }
 
+  /** Seconds of each Lloyd iteration of the fit (one Spark job each), in order. Absent on a loaded model. */
+  public List<Double> iterationSeconds() {
+    return summary().iterationSeconds();
+  }
+
+  /** Partitions the fit ran over. Absent on a loaded model. */
+  public int numPartitions() {
+    return summary().partitions();
+  }
+
   SparkKMeansFit.Result summary() {
     if (summary == null) throw new NoSuchElementException("a loaded model has no training summary");
     return summary;
