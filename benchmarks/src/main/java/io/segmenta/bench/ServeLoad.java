@@ -49,7 +49,10 @@ public final class ServeLoad {
 
   /** One phase's figures. */
   record Phase(String name, double targetRate, long sent, double seconds, long[] latencyNanos, long errors, long wrong, String versions,
-      String firstError) {}
+      String firstError, long[] quietLatencyNanos, double publishSeconds) {}
+
+  /** When the phase's publication ran (System.nanoTime), set by {@link #midway}. */
+  private static volatile long publishStart, publishEnd;
 
   public static void main(String[] args) throws Exception {
     int rows = 100_000, d = 8, k = 8, seconds = 10, concurrency = 32, predictRows = 1;
@@ -152,14 +155,18 @@ public final class ServeLoad {
     String load1 = loadAverage();
     System.out.printf(Locale.ROOT, "%n%d customers x %d features, k = %d..%d, %d s per phase, a run published in the middle of each; "
         + "load average before %s, after %s; %d cores%n%n", rows, d, k, k + 2, seconds, load0, load1, Runtime.getRuntime().availableProcessors());
-    System.out.println("| phase | target/s | requests | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | wrong answers | versions answered |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    System.out.println("| phase | target/s | requests | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | p99 ms outside publication | "
+        + "publication s | errors | wrong answers | versions answered |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Phase p : phases) {
       long[] l = p.latencyNanos();
       Arrays.sort(l);
-      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %d | %s |%n", p.name(),
+      long[] ql = p.quietLatencyNanos();
+      Arrays.sort(ql);
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %d | %d | %s |%n", p.name(),
           p.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", p.targetRate()) : "max", p.sent(), p.sent() / p.seconds(), ms(l, 0.50),
-          ms(l, 0.99), ms(l, 0.999), l.length == 0 ? 0 : l[l.length - 1] / 1e6, p.errors(), p.wrong(), p.versions());
+          ms(l, 0.99), ms(l, 0.999), l.length == 0 ? 0 : l[l.length - 1] / 1e6, ms(ql, 0.99), p.publishSeconds(), p.errors(), p.wrong(),
+          p.versions());
     }
     for (Phase p : phases) if (p.firstError() != null) System.out.println("first error in '" + p.name() + "': " + p.firstError());
     boolean clean = phases.stream().allMatch(p -> p.errors() == 0 && p.wrong() == 0);
@@ -184,6 +191,7 @@ public final class ServeLoad {
   /** Counts one phase's outcomes. */
   private static final class Tally {
     final long[] lat;
+    final long[] at;
     final AtomicLong count = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final AtomicLong wrong = new AtomicLong();
@@ -192,6 +200,7 @@ public final class ServeLoad {
 
     Tally(int capacity) {
       lat = new long[capacity];
+      at = new long[capacity];
     }
 
     /** Sends one call on {@code conn}; returns the connection to go on with (a new one after an I/O error). */
@@ -201,7 +210,10 @@ public final class ServeLoad {
         if (conn == null) conn = connect.open();
         Http1Connection.Response r = conn.send(c.request());
         long t = System.nanoTime() - startNanos;
-        if (idx < lat.length) lat[(int) idx] = t;
+        if (idx < lat.length) {
+          lat[(int) idx] = t;
+          at[(int) idx] = startNanos;
+        }
         if (!conn.isOpen()) conn = null;
         if (r.status() != 200) {
           error(r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
@@ -215,7 +227,10 @@ public final class ServeLoad {
         }
         return conn;
       } catch (Exception e) {
-        if (idx < lat.length) lat[(int) idx] = System.nanoTime() - startNanos;
+        if (idx < lat.length) {
+          lat[(int) idx] = System.nanoTime() - startNanos;
+          at[(int) idx] = startNanos;
+        }
         error(e.toString());
         closeQuietly(conn);
         return null;
@@ -232,7 +247,13 @@ public final class ServeLoad {
       StringBuilder v = new StringBuilder();
       versions.entrySet().stream().sorted(Map.Entry.comparingByKey())
           .forEach(e -> v.append(v.isEmpty() ? "" : ", ").append('v').append(e.getKey()).append(": ").append(e.getValue().get()));
-      return new Phase(name, rate, count.get(), seconds, Arrays.copyOf(lat, (int) n), errors.get(), wrong.get(), v.toString(), firstError);
+      // The requests due outside the publication and the second after it (the server's switch to the new run).
+      long from = publishStart, to = publishEnd + 1_000_000_000L;
+      long[] quiet = new long[(int) n];
+      int q = 0;
+      for (int i = 0; i < n; i++) if (from == 0 || at[i] < from || at[i] > to) quiet[q++] = lat[i];
+      return new Phase(name, rate, count.get(), seconds, Arrays.copyOf(lat, (int) n), errors.get(), wrong.get(), v.toString(), firstError,
+          Arrays.copyOf(quiet, q), from == 0 ? 0 : (publishEnd - from) / 1e9);
     }
   }
 
@@ -313,11 +334,16 @@ public final class ServeLoad {
   }
 
   private static Thread midway(Runnable publish, int seconds) {
+    publishStart = 0;
+    publishEnd = 0;
     return Thread.ofPlatform().start(() -> {
       if (publish == null) return;
       try {
         Thread.sleep(seconds * 500L);
+        long t = System.nanoTime();
         publish.run();
+        publishEnd = System.nanoTime();
+        publishStart = t;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
