@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.hour;
@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.minute;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.second;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
@@ -105,7 +106,8 @@ public final class SparkRfm {
     // Row order is the file's: a line number for the ordered sums (monotonic, not contiguous).
     // Then spread over the cores: a gzipped log is one partition, and the parsing below is the work.
     int parallelism = tx.sparkSession().sparkContext().defaultParallelism();
-    Dataset<Row> t0 = tx.withColumn("_line", monotonically_increasing_id()).repartition(parallelism);
+    Dataset<Row> t0 = tx.withColumn("_line", monotonically_increasing_id())
+        .repartition(parallelism, col("_line")); // hashed: a round-robin repartition would sort the lines first
     Column id = regexp_replace(coalesce(trim(cust), lit("")), "^([0-9]+)\\.0*$", "$1");
     Column tsT = coalesce(trim(ts), lit(""));
     String pattern = l.timestampPattern();
@@ -153,9 +155,10 @@ public final class SparkRfm {
           sum(when(isReturn, 1L).otherwise(0L)).as("returns"),
           min(col("_t")).as("afirst"), max(col("_t")).as("alast"),
           min(when(purchase, col("_t"))).as("pfirst"), max(when(purchase, col("_t"))).as("plast"),
-          count_distinct(when(purchase, occasion)).as("freq"),
+          // size(collect_set): a plain aggregate; two count_distinct would expand every line three times.
+          size(collect_set(when(purchase, occasion))).cast(DataTypes.LongType).as("freq"),
           collect_list(struct(col("_line"), col("_value"), purchase.as("_purchase"))).as("vals")));
-      if (prod != null) aggs.add(count_distinct(when(purchase, coalesce(trim(prod), lit("")))).as("products"));
+      if (prod != null) aggs.add(size(collect_set(when(purchase, coalesce(trim(prod), lit(""))))).cast(DataTypes.LongType).as("products"));
       Dataset<Row> per = good.groupBy(col("_cust")).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
 
       // Sums in line order from 0.0, as the streaming aggregation adds them.
