@@ -112,7 +112,8 @@ public final class RfmIngest {
     }
   }
 
-  static List<String> featureNames(TransactionLayout l) {
+  /** The feature columns an RFM ingest writes for this layout, in order. */
+  public static List<String> featureNames(TransactionLayout l) {
     List<String> f = new ArrayList<>(List.of("recency_days", "frequency"));
     if (l.hasValue()) f.add("monetary");
     f.add("tenure_days");

@@ -55,7 +55,8 @@ public record TransactionLayout(String customer, String timestamp, String timest
     };
   }
 
-  boolean hasValue() {
+  /** Whether line values can be computed (quantity and unit price, or an amount). */
+  public boolean hasValue() {
     return (quantity != null && unitPrice != null) || amount != null;
   }
 }

@@ -26,7 +26,7 @@ public enum CovarianceType {
   }
 
   /** The kernels' factor form: full (and tied) covariances have triangular factors, the others diagonal ones. */
-  GmmComponents.Form form() {
+  public GmmComponents.Form form() {
     return this == FULL || this == TIED ? GmmComponents.Form.FULL : GmmComponents.Form.DIAG;
   }
 

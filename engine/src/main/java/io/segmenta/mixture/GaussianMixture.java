@@ -114,7 +114,8 @@ public final class GaussianMixture {
     return labels;
   }
 
-  private static Gaussians.Params given(GmmParams p) {
+  /** The starting parameters given in {@code p.init()} (as the fit uses them). */
+  public static Gaussians.Params given(GmmParams p) {
     GmmInit in = p.init();
     int k = in.k();
     double[][][] cov = new double[k][][];
@@ -127,19 +128,36 @@ public final class GaussianMixture {
    * responsibilities, and the first M-step turns them into parameters.
    */
   private static Gaussians.Params fromKMeans(ComputeBackend backend, Dataset x, GmmParams p, long seed, RunControl control) {
-    int[] labels = KMeans.fit(backend, x, KMeansParams.builder(p.k()).nInit(1).seed(seed).build(), control).labels();
+    int[] labels = KMeans.fit(backend, x, kmeansInit(p.k(), seed), control).labels();
     GmmComponents.Form form = p.covariance().form();
     return Gaussians.mStep(p.covariance(), hardMoments(x, labels, p.k(), form), p.regCovar());
+  }
+
+  /** The K-Means run behind the starting parameters of initialisation r: its seed is the r-th draw of {@code new SplittableRandom(seed)}. */
+  public static KMeansParams kmeansInit(int k, long seed) {
+    return KMeansParams.builder(k).nInit(1).seed(seed).build();
   }
 
   /** The moments of a pass whose responsibilities are 0/1 labels, in float64, about the column means. */
   static GmmStepResult hardMoments(Dataset x, int[] labels, int k, GmmComponents.Form form) {
     HostMatrix m = x.matrix();
-    int d = m.cols();
-    GmmStepResult s = new GmmStepResult(form, k, d);
+    GmmStepResult s = new GmmStepResult(form, k, m.cols());
     double[] o = m.columnMeans();
-    System.arraycopy(o, 0, s.origin, 0, d);
-    float[] w = x.weights();
+    System.arraycopy(o, 0, s.origin, 0, o.length);
+    addHardMoments(s, m, x.weights(), labels);
+    return s;
+  }
+
+  /**
+   * Adds the 0/1-responsibility moments of the rows of {@code m} (row i in component {@code
+   * labels[i]}, weight {@code w[i]}, or 1 when {@code w} is null) about {@code s.origin} into
+   * {@code s}, in row order. A distributed fit calls it per partition with the whole data's means
+   * as the origin and adds the partials in partition order.
+   */
+  public static void addHardMoments(GmmStepResult s, HostMatrix m, float[] w, int[] labels) {
+    int d = m.cols();
+    GmmComponents.Form form = s.form();
+    double[] o = s.origin;
     int block = 4096;
     float[] rows = new float[block * d];
     double[] v = new double[d];
@@ -165,7 +183,6 @@ public final class GaussianMixture {
         }
       }
     }
-    return s;
   }
 
   /**

@@ -7,22 +7,23 @@ import io.segmenta.kernels.GmmStepResult;
 /**
  * The host side of EM, in float64: parameters from moments (the M-step, scikit-learn's
  * {@code _estimate_gaussian_parameters}), and the precision Cholesky factors the kernels take
- * ({@code _compute_precision_cholesky}).
+ * ({@code _compute_precision_cholesky}). Public for distributed fits (the Spark module), whose
+ * driver runs this M-step on moments summed over partitions.
  */
-final class Gaussians {
+public final class Gaussians {
   /** scikit-learn adds 10 machine epsilons to every component weight, so empty ones never divide by 0. */
   static final double EPS10 = 10 * Math.ulp(1.0);
 
   private Gaussians() {}
 
   /** Mixture parameters: covariances are full d x d matrices for every type (k of them; tied repeats one). */
-  record Params(CovarianceType type, double[] weights, double[][] means, double[][][] covariances) {}
+  public record Params(CovarianceType type, double[] weights, double[][] means, double[][][] covariances) {}
 
   /**
    * The M-step: weights, means and covariances (with {@code reg} on the diagonal) from the moments
    * of a pass ({@code squares} about {@code origin}, full or per column as the pass was).
    */
-  static Params mStep(CovarianceType type, GmmStepResult s, double reg) {
+  public static Params mStep(CovarianceType type, GmmStepResult s, double reg) {
     int k = s.k(), d = s.d();
     boolean fullMoments = s.form() == GmmComponents.Form.FULL;
     double[] nk = new double[k];
@@ -74,7 +75,7 @@ final class Gaussians {
   }
 
   /** The kernels' form of these parameters; fails, naming the component, if a covariance is not positive definite. */
-  static GmmComponents components(Params p, double reg) {
+  public static GmmComponents components(Params p, double reg) {
     int k = p.weights().length, d = p.means()[0].length;
     boolean full = p.type().form() == GmmComponents.Form.FULL;
     double[] means = new double[k * d];

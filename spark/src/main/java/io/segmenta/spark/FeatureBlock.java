@@ -330,11 +330,35 @@ final class FeatureBlock implements Serializable {
     return pots;
   }
 
-  /** One EM pass of a Gaussian mixture on the backend (no state kept between passes). */
-  synchronized GmmStepResult gmmStep(String choice, double[] centre, GmmComponents g) {
-    Resident r = resident(choice, centre);
+  /**
+   * One EM pass of a Gaussian mixture on the backend under {@code g} (E-step and the M-step's
+   * moments about the upload's centre). Stateless: a retried task computes the same partial.
+   */
+  synchronized GmmPartial gmmStep(String choice, double[] centre, GmmComponents g) {
     GmmStepResult out = new GmmStepResult(g.form(), g.k(), g.d());
-    r.backend.gmmStep(r.dm, g, out);
-    return out;
+    if (rows > 0) {
+      Resident r = resident(choice, centre);
+      r.backend.gmmStep(r.dm, g, out);
+    }
+    return new GmmPartial(out);
+  }
+
+  /**
+   * The Gaussian mixture's K-Means initialisation: the moments of this block's rows with the labels
+   * of K-Means pass {@code pass} (stepped again with the same centroids if this block's state is of
+   * another pass) as 0/1 responsibilities, about {@code centre}; the engine's {@code
+   * GaussianMixture.addHardMoments}.
+   */
+  synchronized GmmPartial hardMoments(String choice, double[] centre, int pass, double[] centroids, int k, GmmComponents.Form form) {
+    GmmStepResult s = new GmmStepResult(form, k, d);
+    System.arraycopy(centre, 0, s.origin, 0, d);
+    if (rows > 0) {
+      Resident r = resident(choice, centre);
+      if (r.pass != pass) step(choice, centre, pass, centroids, k);
+      int[] labels = new int[rows];
+      r.asg.copyLabels(0, labels, 0, rows);
+      io.segmenta.mixture.GaussianMixture.addHardMoments(s, matrix(), weights, labels);
+    }
+    return new GmmPartial(s);
   }
 }
