@@ -17,7 +17,7 @@ public final class PurchaseLog {
   private final List<String> customers = new ArrayList<>(), products = new ArrayList<>(), descriptions = new ArrayList<>();
   private int[] cust = new int[1024], prod = new int[1024], desc = new int[1024];
   private int n;
-  private boolean enabled = true;
+  private boolean enabled = true, complete;
 
   void add(String customer, String product, String description) {
     if (n == cust.length) {
@@ -47,8 +47,18 @@ public final class PurchaseLog {
   }
 
   /** False when the header did not allow the capture. */
-  public boolean enabled() {
+  boolean enabled() {
     return enabled;
+  }
+
+  /** Called by the RFM pass when it has read the whole log. */
+  void complete() {
+    complete = true;
+  }
+
+  /** True when an RFM pass read the whole log into it (the SQL path keeps no purchase lines). */
+  public boolean available() {
+    return enabled && complete;
   }
 
   /** Purchase lines kept. */

@@ -120,6 +120,7 @@ public final class RfmIngest {
         long lines = TableReader.streamFields(input, layout.format(), progress, agg);
         if (agg.maxTime == Long.MIN_VALUE) throw new InvalidInputException(input + ": no transaction with a customer id");
         agg.finish(customers);
+        if (purchases != null) purchases.complete();
         long ref = referenceDate != null ? referenceDate.atStartOfDay().toEpochSecond(ZoneOffset.UTC)
             : LocalDateTime.ofEpochSecond(agg.maxTime, 0, ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
         List<String> features = featureNames(layout);

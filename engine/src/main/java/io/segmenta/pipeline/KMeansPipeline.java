@@ -83,7 +83,8 @@ public final class KMeansPipeline {
   }
 
   /** What the read step produced. */
-  private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout) {}
+  private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout,
+                       io.segmenta.ingest.PurchaseLog purchases) {}
 
   private KMeansRun run(RunDir stage, Phases phases) throws Exception {
     Path dir = stage.path();
@@ -101,16 +102,20 @@ public final class KMeansPipeline {
     Path storeDir = null;
     Path log = null;
     TransactionLayout layout = null;
+    io.segmenta.ingest.PurchaseLog purchases = null;
     if (src instanceof Source.Transactions t) {
       log = t.log();
       layout = t.layout();
+      // The purchase lines for the top products, kept by the aggregation's pass (no second read of the log).
+      if (layout.product() != null) purchases = new io.segmenta.ingest.PurchaseLog();
       storeDir = dir.resolve("store");
       // The store is rebuilt with the run; it keeps the previous run's published assignments (migration, early warning).
       PublishedAssignments.carryOver(job.out().resolve("store"), storeDir);
       Path rej = dir.resolve("rejects.csv");
       RfmIngest.Report r;
       try (RunEvents.Meter m = events.bytes("Aggregating " + log.getFileName(), log)) {
-        r = io.segmenta.ingest.RfmSql.run(io.segmenta.ingest.RfmSql.Engine.AUTO, log, layout, null, TableReader.Malformed.FAIL, rej, storeDir, true, m::bytes);
+        r = io.segmenta.ingest.RfmSql.run(io.segmenta.ingest.RfmSql.Engine.AUTO, log, layout, null, TableReader.Malformed.FAIL, rej, storeDir, true, m::bytes,
+            purchases);
         m.done();
       }
       events.note(String.format(Locale.ROOT, "%d transaction lines -> %d customers x %d features in %s%s",
@@ -122,27 +127,27 @@ public final class KMeansPipeline {
     long t0 = System.nanoTime();
     if (storeDir != null) {
       FeatureStore fs = FeatureStore.open(storeDir);
-      return new Input(fs.dataset(), fs, stage.shown(fs.dir()), (System.nanoTime() - t0) / 1e9, log, layout);
+      return new Input(fs.dataset(), fs, stage.shown(fs.dir()), (System.nanoTime() - t0) / 1e9, log, layout, purchases);
     }
-    if (src instanceof Source.Rows rows) return new Input(rows.data(), null, rows.input(), 0, null, null);
+    if (src instanceof Source.Rows rows) return new Input(rows.data(), null, rows.input(), 0, null, null, null);
     if (src instanceof Source.Sql q) {
       // Through DuckDB; the summary names no file for a query.
       io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readSql(q.query(), q.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(q.options().missing().strategy()));
-      return new Input(read.data(), null, null, (System.nanoTime() - t0) / 1e9, null, null);
+      return new Input(read.data(), null, null, (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     Source.Table t = (Source.Table) src;
     if (io.segmenta.data.sql.DuckDbSource.isParquet(t.file())) {
       io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readParquet(t.file(), t.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(t.options().missing().strategy()));
-      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null);
+      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     try (RunEvents.Meter m = events.bytes("Reading " + t.file().getFileName(), t.file())) {
       TableOptions opts = t.options();
       TableReader.Read read = TableReader.readWithReport(t.file(), opts, m::bytes);
       m.done();
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(opts.missing().strategy()));
-      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null);
+      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
   }
 
@@ -259,10 +264,13 @@ public final class KMeansPipeline {
       // The product tables go into the run's version directory before it is published, so that the
       // recommender sees them together with the assignments.
       Path versionDir = PublishedAssignments.versionDir(fs.dir(), PublishedAssignments.nextVersion(fs.dir()));
-      List<TopProducts.Item> all = TopProducts.compute(in.log(), in.layout(), id -> {
+      java.util.function.ToIntFunction<String> segmentOf = id -> {
         long row = fs.rowOf(id);
         return row < 0 ? -1 : labels[(int) row];
-      }, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+      };
+      List<TopProducts.Item> all = in.purchases() != null && in.purchases().available()
+          ? TopProducts.compute(in.purchases(), in.log(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"))
+          : TopProducts.compute(in.log(), in.layout(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"));
       RunOutputs.atomically(versionDir.resolve("segment-products.csv"), w -> w.write(TopProducts.csv(all)));
       items = all.stream().filter(i -> i.rank() <= 20).toList();
       List<TopProducts.Item> top = items;
