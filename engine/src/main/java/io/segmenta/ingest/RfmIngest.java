@@ -108,10 +108,9 @@ public final class RfmIngest {
       deleteTree(work);
       Files.createDirectories(work);
       boolean heap = mode == Mode.HEAP || (mode == Mode.AUTO && estimate <= HEAP_MAX_LINES);
-      // The customer map is made the same way on both paths: the store's rows follow its iteration order.
-      try (ChronicleMap<CharSequence, byte[]> customers = ChronicleMap.of(CharSequence.class, byte[].class).name("rfm-customers")
-              .entries(Math.max(1024, estimate / 4)).averageKeySize(12).constantValueSizeBySample(new byte[AGG]).maxBloatFactor(20)
-              .createPersistedTo(work.resolve("customers.cm").toFile());
+      // On the heap path the maps are made after the pass (a warm-up may be setting Chronicle up meanwhile).
+      ChronicleMap<CharSequence, byte[]> customers = heap ? null : customerMap(work, estimate);
+      try (AutoCloseable c1 = () -> { if (customers != null) customers.close(); };
            ChronicleMap<CharSequence, Long> seen = heap ? null : ChronicleMap.of(CharSequence.class, Long.class).name("rfm-pairs")
               .entries(estimate).averageKeySize(24).maxBloatFactor(20).createPersistedTo(work.resolve("pairs.cm").toFile());
            RejectsFile rejects = new RejectsFile(rejectsFile)) {
@@ -119,6 +118,35 @@ public final class RfmIngest {
             : new OffHeapAggregator(input, layout, fmt, policy, rejects, purchases, customers, seen);
         long lines = TableReader.streamFields(input, layout.format(), progress, agg);
         if (agg.maxTime == Long.MIN_VALUE) throw new InvalidInputException(input + ": no transaction with a customer id");
+        return write(input, layout, referenceDate, rejectsFile, store, overwrite, t0, heap ? customerMap(work, estimate) : customers, heap, agg, lines,
+            purchases);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("RFM ingest of " + input + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * The customer map, made the same way on both paths (same name, size and file): the store's rows follow its iteration order,
+   * which depends on the keys and their insertion order only.
+   */
+  private static ChronicleMap<CharSequence, byte[]> customerMap(Path work, long estimate) throws IOException {
+    ChronicleWarmup.ensure();
+    return ChronicleMap.of(CharSequence.class, byte[].class).name("rfm-customers")
+        .entries(Math.max(1024, estimate / 4)).averageKeySize(12).constantValueSizeBySample(new byte[AGG]).maxBloatFactor(20)
+        .createPersistedTo(work.resolve("customers.cm").toFile());
+  }
+
+  private static Report write(Path input, TransactionLayout layout, LocalDate referenceDate, Path rejectsFile, Path store, boolean overwrite, long t0,
+                              ChronicleMap<CharSequence, byte[]> customers, boolean own, Aggregator agg, long lines, PurchaseLog purchases)
+      throws IOException {
+    try {
         agg.finish(customers);
         if (purchases != null) purchases.complete();
         long ref = referenceDate != null ? referenceDate.atStartOfDay().toEpochSecond(ZoneOffset.UTC)
@@ -140,11 +168,8 @@ public final class RfmIngest {
         }
         return new Report(lines, customers.longSize(), agg.rejected, agg.withoutCustomer, LocalDateTime.ofEpochSecond(ref, 0, ZoneOffset.UTC),
             features, agg.rejected + agg.withoutCustomer > 0 ? rejectsFile : null, (System.nanoTime() - t0) / 1e9);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("RFM ingest of " + input + ": " + e.getMessage(), e);
     } finally {
-      deleteTree(work);
+      if (own) customers.close();
     }
   }
 

@@ -75,11 +75,27 @@ public final class KMeansPipeline {
   /** Runs every step; the outputs are in place in {@code job.out()} when it returns. */
   public KMeansRun run() throws Exception {
     Phases phases = new Phases();
+    warmUp();
     try (RunDir stage = RunDir.open(job.out(), job.force())) {
       KMeansRun r = run(stage, phases);
       stage.commit();
       return r;
     }
+  }
+
+  /**
+   * One background thread sets up Chronicle Map and Java2D while the main thread reads: their
+   * first-use costs (about 0.5-1 s of one core each) otherwise fall on the read and on the charts.
+   * The read itself keeps one core busy; the warm-up takes the other's spare time.
+   */
+  private static void warmUp() {
+    Thread t = new Thread(() -> {
+      io.segmenta.ingest.ChronicleWarmup.ensure();
+      Charts.warmUp();
+    }, "segmenta-warmup");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
   }
 
   /** What the read step produced. */
@@ -350,22 +366,60 @@ public final class KMeansPipeline {
   }
 
   /** Draws every chart; returns the PNGs in the report's order. */
-  private List<Path> charts(Path charts, Insights ins, List<ChooseK.Point> curve, KMeansParams kp) throws IOException {
+  private List<Path> charts(Path charts, Insights ins, List<ChooseK.Point> curve, KMeansParams kp) throws Exception {
     List<SegmentProfile> profiles = ins.profiles();
-    if (ins.topItems() != null) for (SegmentProfile pr : profiles) Charts.topProducts(pr, ins.topItems(), 10, charts);
-    List<Path> chartFiles = new ArrayList<>();
-    if (!curve.isEmpty()) chartFiles.addAll(Charts.elbow(curve, kp.k(), charts));
-    chartFiles.addAll(Charts.sizes(profiles, charts));
+    // Each chart is drawn on its own (its own XChart object, its own files): two at a time, one per core.
+    List<java.util.concurrent.Callable<List<Path>>> jobs = new ArrayList<>();
     Quality q = ins.quality();
-    if (q.silhouette() != null) chartFiles.addAll(Charts.silhouette(q.silhouette(), q.sampleLabels(), profiles, charts));
-    if (q.cols() >= 2) chartFiles.addAll(Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts));
+    if (q.cols() >= 2) jobs.add(() -> Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts));
+    if (ins.topItems() != null) for (SegmentProfile pr : profiles) jobs.add(() -> Charts.topProducts(pr, ins.topItems(), 10, charts));
+    if (!curve.isEmpty()) jobs.add(() -> Charts.elbow(curve, kp.k(), charts));
+    jobs.add(() -> Charts.sizes(profiles, charts));
+    if (q.silhouette() != null) jobs.add(() -> Charts.silhouette(q.silhouette(), q.sampleLabels(), profiles, charts));
     MigrationData mig = ins.migration();
-    if (mig != null) chartFiles.addAll(Charts.migration(mig.previous(), mig.current(), mig.counts(), charts));
+    if (mig != null) jobs.add(() -> Charts.migration(mig.previous(), mig.current(), mig.counts(), charts));
+    List<List<Path>> drawn = inParallel(jobs, 2);
+    // The report's order: elbow, sizes, silhouette, pca, migration, then the top products by name.
+    List<Path> chartFiles = new ArrayList<>();
+    String[] order = {"elbow", "segment-sizes", "silhouette", "pca", "migration"};
+    for (String name : order) for (List<Path> d : drawn) for (Path f : d) if (f.getFileName().toString().startsWith(name + ".")) chartFiles.add(f);
     List<Path> pngs = new ArrayList<>(chartFiles.stream().filter(f -> f.toString().endsWith(".png")).toList());
     try (Stream<Path> tp = Files.list(charts)) {
       tp.filter(f -> f.getFileName().toString().startsWith("top-products-") && f.toString().endsWith(".png")).sorted().forEach(pngs::add);
     }
     return pngs;
+  }
+
+  /** Runs the jobs on up to {@code threads} threads; their results in the jobs' order; the first failure is thrown. */
+  static <T> List<T> inParallel(List<java.util.concurrent.Callable<T>> jobs, int threads) throws Exception {
+    int n = Math.min(threads, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    if (n <= 1 || jobs.size() <= 1) {
+      List<T> out = new ArrayList<>();
+      for (var j : jobs) out.add(j.call());
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+      Thread t = new Thread(r, "segmenta-charts");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<T>> fs = new ArrayList<>();
+      for (var j : jobs) fs.add(pool.submit(j));
+      List<T> out = new ArrayList<>();
+      for (var f : fs) {
+        try {
+          out.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Exception x) throw x;
+          if (e.getCause() instanceof Error x) throw x;
+          throw e;
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Starting centroids from a table: k rows of d numbers (a header is allowed and ignored). */
