@@ -23,9 +23,11 @@ import net.openhft.chronicle.map.ChronicleMap;
 
 /**
  * Turns a transaction log into one feature row per customer, in a feature store. One streaming pass
- * aggregates into off-heap Chronicle Maps (per customer, per customer-invoice and per
- * customer-product), so memory does not grow with the number of customers; a second pass over the
- * customer map writes the store.
+ * aggregates per customer, per customer-invoice and per customer-product: on the heap (hash maps,
+ * a primitive set of pairs) when the log's worst case fits in a quarter of the heap, else into
+ * off-heap Chronicle Maps, so that memory does not grow with the number of customers; a second pass
+ * over the customer map writes the store (both paths fill that map in the order of each customer's
+ * first accepted line, so the store's rows come in the same order).
  *
  * <p>Features (in this order; those whose fields the layout lacks are left out):
  * <ul>
@@ -76,15 +78,20 @@ public final class RfmIngest {
     HEAP,
     /** Off-heap Chronicle Maps: memory independent of the number of customers. */
     OFF_HEAP,
-    /** HEAP up to {@link #HEAP_MAX_LINES} estimated lines, OFF_HEAP above. */
+    /** HEAP when the estimated lines' worst case fits in a quarter of the maximum heap ({@link #heapFits}), OFF_HEAP otherwise. */
     AUTO
   }
 
   /**
-   * Estimated lines (file bytes / 40, x 7 for gzip) up to which {@link Mode#AUTO} aggregates on the heap: at about 70 bytes of
-   * heap per line at worst (every line a new customer-product pair and a new invoice), 8 M lines are about 0.6 GB.
+   * Heap bytes per line at worst on the heap path: every line a new customer-invoice and customer-product pair (a slot in a
+   * primitive set that is at most half full, 2 x 16 bytes while it grows) and a new interned invoice (a String and a map entry).
    */
-  static final long HEAP_MAX_LINES = 8_000_000;
+  static final long HEAP_BYTES_PER_LINE = 160;
+
+  /** Whether {@link Mode#AUTO} aggregates {@code estimatedLines} on the heap: the worst case within a quarter of -Xmx. */
+  static boolean heapFits(long estimatedLines) {
+    return estimatedLines <= Runtime.getRuntime().maxMemory() / 4 / HEAP_BYTES_PER_LINE;
+  }
 
   static Report run(Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy, Path rejectsFile,
                     Path store, boolean overwrite, LongConsumer progress, PurchaseLog purchases, Mode mode) {
@@ -107,7 +114,7 @@ public final class RfmIngest {
     try {
       deleteTree(work);
       Files.createDirectories(work);
-      boolean heap = mode == Mode.HEAP || (mode == Mode.AUTO && estimate <= HEAP_MAX_LINES);
+      boolean heap = mode == Mode.HEAP || (mode == Mode.AUTO && heapFits(estimate));
       // On the heap path the maps are made after the pass (a warm-up may be setting Chronicle up meanwhile).
       ChronicleMap<CharSequence, byte[]> customers = heap ? null : customerMap(work, estimate);
       try (AutoCloseable c1 = () -> { if (customers != null) customers.close(); };

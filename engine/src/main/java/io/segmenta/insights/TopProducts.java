@@ -115,6 +115,20 @@ public final class TopProducts {
    */
   public static List<Item> compute(io.segmenta.ingest.PurchaseLog purchases, Path log, ToIntFunction<String> segmentOf, long[] segmentSizes,
                                    int top, Path work, Path keepPurchases) {
+    Deferred d = computeDeferred(purchases, log, segmentOf, segmentSizes, top, work, keepPurchases);
+    d.writePurchases().run();
+    return d.items();
+  }
+
+  /**
+   * The items, and the writing of the purchases map left to the caller (about a microsecond per distinct pair in Chronicle
+   * Map, so the caller may run it on another thread while it goes on; it must finish before the map is used).
+   */
+  public record Deferred(List<Item> items, Runnable writePurchases) {}
+
+  /** {@link #compute(io.segmenta.ingest.PurchaseLog, Path, ToIntFunction, long[], int, Path, Path)} with the map's writing deferred. */
+  public static Deferred computeDeferred(io.segmenta.ingest.PurchaseLog purchases, Path log, ToIntFunction<String> segmentOf, long[] segmentSizes,
+                                         int top, Path work, Path keepPurchases) {
     if (!purchases.available()) throw new IllegalArgumentException("the purchase log was not kept");
     int k = segmentSizes.length;
     long population = 0;
@@ -135,38 +149,53 @@ public final class TopProducts {
     long[][] byProduct = new long[products.size()][];
     java.util.BitSet seen = new java.util.BitSet();
     java.util.HashSet<Long> seenPairs = new java.util.HashSet<>();
-    Path pairsFile = work.resolve("top-products-pairs.cm");
-    try (ChronicleMap<CharSequence, Long> pairs = ChronicleMap.of(CharSequence.class, Long.class).name("top-products")
-        .entries(estimate).averageKeySize(20).maxBloatFactor(20).createPersistedTo(pairsFile.toFile())) {
-      StringBuilder key = new StringBuilder();
-      int np = products.size();
-      boolean dense = (long) segOf.length * np <= 1L << 31;
-      for (int i = 0, n = purchases.lines(); i < n; i++) {
-        int c = purchases.customer(i);
-        int seg = segOf[c];
-        if (seg < 0) continue;
-        int p = purchases.product(i);
-        if (dense ? !set(seen, c * np + p) : !seenPairs.add(((long) c << 32) | p)) continue; // counted this customer for this product already
-        String cust = custs.get(c), product = products.get(p);
-        key.setLength(0);
-        key.append(cust).append('\u0001').append(product);
-        pairs.putIfAbsent(key, 1L);
-        long[] cnt = byProduct[p];
-        if (cnt == null) {
-          cnt = byProduct[p] = new long[k + 1];
-          counts.put(product, cnt);
-        }
-        cnt[seg]++;
-        cnt[k]++;
-        String d = purchases.description(i);
-        if (d != null && !descriptions.containsKey(product)) descriptions.put(product, d);
+    int np = products.size();
+    boolean dense = (long) segOf.length * np <= 1L << 31;
+    // The distinct (customer, product) pairs of the run's customers, in the order of their first line: the map's insertions.
+    int[] pc = new int[1024], pp = new int[1024];
+    int pairs = 0;
+    for (int i = 0, n = purchases.lines(); i < n; i++) {
+      int c = purchases.customer(i);
+      int seg = segOf[c];
+      if (seg < 0) continue;
+      int p = purchases.product(i);
+      if (dense ? !set(seen, c * np + p) : !seenPairs.add(((long) c << 32) | p)) continue; // counted this customer for this product already
+      if (pairs == pc.length) {
+        pc = java.util.Arrays.copyOf(pc, pairs * 2);
+        pp = java.util.Arrays.copyOf(pp, pairs * 2);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("top products of " + log + ": " + e.getMessage(), e);
-    } finally {
-      keep(pairsFile, keepPurchases);
+      pc[pairs] = c;
+      pp[pairs++] = p;
+      long[] cnt = byProduct[p];
+      if (cnt == null) {
+        cnt = byProduct[p] = new long[k + 1];
+        counts.put(products.get(p), cnt);
+      }
+      cnt[seg]++;
+      cnt[k]++;
+      String d = purchases.description(i);
+      if (d != null && !descriptions.containsKey(products.get(p))) descriptions.put(products.get(p), d);
     }
-    return rank(counts, descriptions, segmentSizes, population, top);
+    List<Item> items = rank(counts, descriptions, segmentSizes, population, top);
+    int[] fc = pc, fp = pp;
+    int count = pairs;
+    Runnable write = () -> {
+      Path pairsFile = work.resolve("top-products-pairs.cm");
+      try (ChronicleMap<CharSequence, Long> map = ChronicleMap.of(CharSequence.class, Long.class).name("top-products")
+          .entries(estimate).averageKeySize(20).maxBloatFactor(20).createPersistedTo(pairsFile.toFile())) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+          key.setLength(0);
+          key.append(custs.get(fc[i])).append('\u0001').append(products.get(fp[i]));
+          map.putIfAbsent(key, 1L);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("top products of " + log + ": " + e.getMessage(), e);
+      } finally {
+        keep(pairsFile, keepPurchases);
+      }
+    };
+    return new Deferred(items, write);
   }
 
   private static boolean set(java.util.BitSet b, int i) {

@@ -66,6 +66,22 @@ public final class KMeansPipeline {
   }
 
   private volatile RunEvents.Meter meter;
+  /** The purchases map being written in the background (see insights), or null. */
+  private java.util.concurrent.FutureTask<Void> purchasesWriter;
+
+  /** Waits for the purchases map; its failure is the run's. */
+  private void awaitPurchases() throws Exception {
+    java.util.concurrent.FutureTask<Void> w = purchasesWriter;
+    if (w == null) return;
+    purchasesWriter = null;
+    try {
+      w.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception x) throw x;
+      if (e.getCause() instanceof Error x) throw x;
+      throw e;
+    }
+  }
 
   /** Stops the fit at the next iteration (from any thread, e.g. a shutdown hook); the run then fails with a CancellationException. */
   public void cancel() {
@@ -108,6 +124,15 @@ public final class KMeansPipeline {
     try {
       return fitAndWrite(stage, dir, in, phases);
     } finally {
+      // A failed run still lets the background writer finish before its directory goes.
+      java.util.concurrent.FutureTask<Void> w = purchasesWriter;
+      if (w != null) {
+        try {
+          w.get();
+        } catch (Exception ignored) {
+          // the run already failed
+        }
+      }
       if (in.store() != null) in.store().close();
     }
   }
@@ -214,6 +239,7 @@ public final class KMeansPipeline {
       if (in.store() != null) {
         // The model and profiles go with the labels: `segment serve` predicts with the run it serves.
         phases.time(Phase.PUBLISH, () -> {
+          awaitPurchases();
           Segmenta.saveModel(result.model(), PublishedAssignments.staged(in.store().dir(), PublishedAssignments.MODEL_FILE));
           RunOutputs.atomically(PublishedAssignments.staged(in.store().dir(), PublishedAssignments.PROFILES_FILE),
               w -> w.write(ProfileReport.csv(ins.profiles(), data.columns())));
@@ -284,9 +310,18 @@ public final class KMeansPipeline {
         long row = fs.rowOf(id);
         return row < 0 ? -1 : labels[(int) row];
       };
-      List<TopProducts.Item> all = in.purchases() != null && in.purchases().available()
-          ? TopProducts.compute(in.purchases(), in.log(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"))
-          : TopProducts.compute(in.log(), in.layout(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+      List<TopProducts.Item> all;
+      if (in.purchases() != null && in.purchases().available()) {
+        // The purchases map (for the recommender) is written meanwhile on another thread; publishing waits for it.
+        TopProducts.Deferred d = TopProducts.computeDeferred(in.purchases(), in.log(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+        all = d.items();
+        purchasesWriter = new java.util.concurrent.FutureTask<>(d.writePurchases(), null);
+        Thread t = new Thread(purchasesWriter, "segmenta-purchases");
+        t.setDaemon(true);
+        t.start();
+      } else {
+        all = TopProducts.compute(in.log(), in.layout(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+      }
       RunOutputs.atomically(versionDir.resolve("segment-products.csv"), w -> w.write(TopProducts.csv(all)));
       items = all.stream().filter(i -> i.rank() <= 20).toList();
       List<TopProducts.Item> top = items;
