@@ -39,7 +39,7 @@ def main():
     c.insert(0, "segment", np.arange(a.k))
     c.to_csv(os.path.join(a.out, "centroids.csv"), index=False)
     t3 = time.perf_counter()
-    print(f"phases: import {t_import - t_start:.3f} read {t1 - t0:.3f} fit {t2 - t1:.3f} write {t3 - t2:.3f} iterations {km.n_iter_}",
+    print(f"phases: import {t_import - t_start:.3f} read {t1 - t0:.3f} fit {t2 - t1:.3f} write {t3 - t2:.3f} iterations {km.n_iter_} inertia {km.inertia_:.9e}",
           file=sys.stderr)
 
 
