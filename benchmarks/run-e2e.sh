@@ -39,7 +39,9 @@ fi
 ./segment --version >/dev/null 2>&1 # builds engine/target/segmenta.jar when sources changed
 jar=$root/engine/target/segmenta.jar
 flags=$root/kernels/target/classes/segmenta-jvm.args
-py=python3
+py=
+for c in python3 /usr/bin/python3; do if "$c" -c "import pandas, sklearn" 2>/dev/null; then py=$c; break; fi; done
+[ -n "$py" ] || { echo "run-e2e: no python3 with pandas and scikit-learn (Debian: apt-get install python3-pandas python3-sklearn)" >&2; exit 1; }
 work=$(mktemp -d /tmp/segmenta-e2e.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 java="$JAVA_HOME/bin/java @$flags -jar $jar"
@@ -92,25 +94,34 @@ def py_phases(path):
     med = lambda k: statistics.median(float(r[k]) for r in rs)
     return f"import {med('import'):.2f}, read {med('read'):.2f}, fit {med('fit'):.2f}, write {med('write'):.2f} ({int(med('iterations'))} iterations)"
 
+def failed(path, who):
+    """True unless every run of that command exited 0 ('A exit 0 (5 of 5)')."""
+    for line in open(path):
+        m = re.match(r"%s exit (\S+) \((\d+) of (\d+)\)" % who, line.strip())
+        if m:
+            return not (m.group(1) == "0" and m.group(2) == m.group(3))
+    return True
+
 def row(case, who, f, phases, load):
     w, c, p = f.get("wall s"), f.get("cpu s"), f.get("peak MiB")
-    if not w:
+    if not w or f.get("failed"):
         return f"| {case} | {who} | failed (see farm-bench output above) | | | {phases} | {load} |"
     return f"| {case} | {who} | {w[1]:.2f} ({w[0]:.2f}-{w[2]:.2f}) | {c[1]:.2f} | {p[1]:.0f} | {phases} | {load} |"
 
 a, b = fb(f"{work}/fb-synth.txt", "A"), fb(f"{work}/fb-synth.txt", "B")
 r = fb(f"{work}/fb-retail.txt", "A")
+a["failed"], b["failed"], r["failed"] = failed(f"{work}/fb-synth.txt", "A"), failed(f"{work}/fb-synth.txt", "B"), failed(f"{work}/fb-retail.txt", "A")
 print(f"| case | contender | wall s, median of {runs} (min-max) | cpu s | peak MiB | phases (median s) | load average before / after |")
 print("|---|---|---:|---:|---:|---|---|")
 print(row("500,000 x 16 CSV, k = 32, 101 iterations, given centroids", "segment kmeans", a, seg_phases(f"{work}/seg.log"), f"{l1} / {l2}"))
 print(row("same", "pandas + scikit-learn (lloyd)", b, py_phases(f"{work}/py.log"), f"{l1} / {l2}"))
 print(row("Online Retail, README main command", "segment kmeans", r, seg_phases(f"{work}/retail.log"), f"{l2} / {l3}"))
-if a.get("wall s") and b.get("wall s"):
+if a.get("wall s") and b.get("wall s") and not a["failed"] and not b["failed"]:
     ratio = b["wall s"][1] / a["wall s"][1]
     print(f"\nsegment vs pandas + scikit-learn, whole process: {ratio:.2f}x (target >= 2x: {'met' if ratio >= 2 else 'not met'})")
     for line in open(f"{work}/fb-synth.txt"):
         if line.strip().startswith("A/B wall"):
             print(f"paired A/B wall ratio (segment / sklearn, min median max): {' '.join(line.split()[2:])}")
-if r.get("wall s"):
+if r.get("wall s") and not r["failed"]:
     print(f"Online Retail main command: median {r['wall s'][1]:.2f} s (target < 4 s: {'met' if r['wall s'][1] < 4 else 'not met'})")
 PY

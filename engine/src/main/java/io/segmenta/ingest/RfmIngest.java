@@ -221,6 +221,8 @@ public final class RfmIngest {
     private int cCust, cTime, cInv = -1, cProd = -1, cQty = -1, cPrice = -1, cAmount = -1, width;
     // The columns as TopProducts finds them (exact names), for the purchase capture.
     private int pCust = -1, pProd = -1, pDesc = -1, pQty = -1, pInv = -1;
+    /** Whether TopProducts finds the columns this pass reads (then an accepted line's parsed fields serve the capture). */
+    private boolean sameColumns;
     long maxTime = Long.MIN_VALUE;
     long rejected;
     long withoutCustomer;
@@ -253,6 +255,7 @@ public final class RfmIngest {
         if (l.quantity() != null) pQty = names.indexOf(l.quantity());
         if (l.invoice() != null) pInv = names.indexOf(l.invoice());
         if (pCust < 0 || pProd < 0) purchases.disable(); // TopProducts refuses such a header itself
+        sameColumns = pCust == cCust && pProd == cProd && pQty == cQty && pInv == cInv;
       }
     }
 
@@ -267,7 +270,7 @@ public final class RfmIngest {
 
     @Override
     public void row(long line, String[] f) {
-      if (purchases != null && purchases.enabled()) capture(f);
+      boolean keep = purchases != null && purchases.enabled();
       String cust;
       long t;
       double qty = 1, value = 0;
@@ -276,6 +279,7 @@ public final class RfmIngest {
         if (f.length != width) throw bad(line, f.length + " fields, but the header has " + width + " (ragged row)");
         cust = normaliseId(f[cCust].strip());
         if (cust.isEmpty()) {
+          if (keep && pCust != cCust) capture(f); // the same column: TopProducts skips the line too
           withoutCustomer++;
           rejects.reject(line, f, "no customer id: the line cannot be attributed to a customer");
           return;
@@ -287,6 +291,7 @@ public final class RfmIngest {
         cancel = cInv >= 0 && l.cancelPrefix() != null && f[cInv].strip().startsWith(l.cancelPrefix());
       } catch (InvalidInputException e) {
         if (policy == TableReader.Malformed.FAIL) throw e;
+        if (keep) capture(f); // TopProducts reads the lines the RFM pass rejects
         rejected++;
         rejects.reject(line, f, e.getMessage());
         return;
@@ -295,6 +300,14 @@ public final class RfmIngest {
       boolean isReturn = cancel || qty < 0;
       String occasion = isReturn ? null : cInv >= 0 ? f[cInv].strip() : Long.toString(t / 86_400);
       String product = isReturn || cProd < 0 ? null : f[cProd].strip();
+      if (keep) {
+        if (sameColumns) {
+          // TopProducts' filter on what this pass has read already: a customer, no cancellation, a positive quantity.
+          if (!cancel && (cQty < 0 || qty > 0)) purchases.add(cust, product, pDesc < 0 || f[pDesc].isBlank() ? null : f[pDesc].strip());
+        } else {
+          capture(f);
+        }
+      }
       account(cust, t, value, isReturn, occasion, product);
     }
 
