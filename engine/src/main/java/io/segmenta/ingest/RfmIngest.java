@@ -23,9 +23,11 @@ import net.openhft.chronicle.map.ChronicleMap;
 
 /**
  * Turns a transaction log into one feature row per customer, in a feature store. One streaming pass
- * aggregates into off-heap Chronicle Maps (per customer, per customer-invoice and per
- * customer-product), so memory does not grow with the number of customers; a second pass over the
- * customer map writes the store.
+ * aggregates per customer, per customer-invoice and per customer-product: on the heap (hash maps,
+ * a primitive set of pairs) when the log's worst case fits in a quarter of the heap, else into
+ * off-heap Chronicle Maps, so that memory does not grow with the number of customers; a second pass
+ * over the customer map writes the store (both paths fill that map in the order of each customer's
+ * first accepted line, so the store's rows come in the same order).
  *
  * <p>Features (in this order; those whose fields the layout lacks are left out):
  * <ul>
@@ -57,6 +59,42 @@ public final class RfmIngest {
 
   public static Report run(Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy, Path rejectsFile,
                            Path store, boolean overwrite, LongConsumer progress) {
+    return run(input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress, null);
+  }
+
+  /**
+   * As {@link #run(Path, TransactionLayout, LocalDate, TableReader.Malformed, Path, Path, boolean, LongConsumer)}, also
+   * keeping in {@code purchases} (when not null) the purchase lines {@link io.segmenta.insights.TopProducts} counts, so that
+   * it need not read the log a second time.
+   */
+  public static Report run(Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy, Path rejectsFile,
+                           Path store, boolean overwrite, LongConsumer progress, PurchaseLog purchases) {
+    return run(input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress, purchases, Mode.AUTO);
+  }
+
+  /** Where the streaming pass keeps its aggregates. */
+  enum Mode {
+    /** Java heap (hash maps and a primitive set of pairs): several times faster; memory grows with customers and pairs. */
+    HEAP,
+    /** Off-heap Chronicle Maps: memory independent of the number of customers. */
+    OFF_HEAP,
+    /** HEAP when the estimated lines' worst case fits in a quarter of the maximum heap ({@link #heapFits}), OFF_HEAP otherwise. */
+    AUTO
+  }
+
+  /**
+   * Heap bytes per line at worst on the heap path: every line a new customer-invoice and customer-product pair (a slot in a
+   * primitive set that is at most half full, 2 x 16 bytes while it grows) and a new interned invoice (a String and a map entry).
+   */
+  static final long HEAP_BYTES_PER_LINE = 160;
+
+  /** Whether {@link Mode#AUTO} aggregates {@code estimatedLines} on the heap: the worst case within a quarter of -Xmx. */
+  static boolean heapFits(long estimatedLines) {
+    return estimatedLines <= Runtime.getRuntime().maxMemory() / 4 / HEAP_BYTES_PER_LINE;
+  }
+
+  static Report run(Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy, Path rejectsFile,
+                    Path store, boolean overwrite, LongConsumer progress, PurchaseLog purchases, Mode mode) {
     long t0 = System.nanoTime();
     Path work = store.toAbsolutePath().resolveSibling(store.getFileName() + ".rfm-work");
     DateTimeFormatter fmt;
@@ -76,15 +114,48 @@ public final class RfmIngest {
     try {
       deleteTree(work);
       Files.createDirectories(work);
-      try (ChronicleMap<CharSequence, byte[]> customers = ChronicleMap.of(CharSequence.class, byte[].class).name("rfm-customers")
-              .entries(Math.max(1024, estimate / 4)).averageKeySize(12).constantValueSizeBySample(new byte[AGG]).maxBloatFactor(20)
-              .createPersistedTo(work.resolve("customers.cm").toFile());
-           ChronicleMap<CharSequence, Long> seen = ChronicleMap.of(CharSequence.class, Long.class).name("rfm-pairs")
+      boolean heap = mode == Mode.HEAP || (mode == Mode.AUTO && heapFits(estimate));
+      // On the heap path the maps are made after the pass (a warm-up may be setting Chronicle up meanwhile).
+      ChronicleMap<CharSequence, byte[]> customers = heap ? null : customerMap(work, estimate);
+      try (AutoCloseable c1 = () -> { if (customers != null) customers.close(); };
+           ChronicleMap<CharSequence, Long> seen = heap ? null : ChronicleMap.of(CharSequence.class, Long.class).name("rfm-pairs")
               .entries(estimate).averageKeySize(24).maxBloatFactor(20).createPersistedTo(work.resolve("pairs.cm").toFile());
            RejectsFile rejects = new RejectsFile(rejectsFile)) {
-        Aggregator agg = new Aggregator(input, layout, fmt, policy, rejects, customers, seen);
+        Aggregator agg = heap ? new HeapAggregator(input, layout, fmt, policy, rejects, purchases)
+            : new OffHeapAggregator(input, layout, fmt, policy, rejects, purchases, customers, seen);
         long lines = TableReader.streamFields(input, layout.format(), progress, agg);
         if (agg.maxTime == Long.MIN_VALUE) throw new InvalidInputException(input + ": no transaction with a customer id");
+        return write(input, layout, referenceDate, rejectsFile, store, overwrite, t0, heap ? customerMap(work, estimate) : customers, heap, agg, lines,
+            purchases);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("RFM ingest of " + input + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /**
+   * The customer map, made the same way on both paths (same name, size and file): the store's rows follow its iteration order,
+   * which depends on the keys and their insertion order only.
+   */
+  private static ChronicleMap<CharSequence, byte[]> customerMap(Path work, long estimate) throws IOException {
+    ChronicleWarmup.ensure();
+    return ChronicleMap.of(CharSequence.class, byte[].class).name("rfm-customers")
+        .entries(Math.max(1024, estimate / 4)).averageKeySize(12).constantValueSizeBySample(new byte[AGG]).maxBloatFactor(20)
+        .createPersistedTo(work.resolve("customers.cm").toFile());
+  }
+
+  private static Report write(Path input, TransactionLayout layout, LocalDate referenceDate, Path rejectsFile, Path store, boolean overwrite, long t0,
+                              ChronicleMap<CharSequence, byte[]> customers, boolean own, Aggregator agg, long lines, PurchaseLog purchases)
+      throws IOException {
+    try {
+        agg.finish(customers);
+        if (purchases != null) purchases.complete();
         long ref = referenceDate != null ? referenceDate.atStartOfDay().toEpochSecond(ZoneOffset.UTC)
             : LocalDateTime.ofEpochSecond(agg.maxTime, 0, ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
         List<String> features = featureNames(layout);
@@ -104,11 +175,8 @@ public final class RfmIngest {
         }
         return new Report(lines, customers.longSize(), agg.rejected, agg.withoutCustomer, LocalDateTime.ofEpochSecond(ref, 0, ZoneOffset.UTC),
             features, agg.rejected + agg.withoutCustomer > 0 ? rejectsFile : null, (System.nanoTime() - t0) / 1e9);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("RFM ingest of " + input + ": " + e.getMessage(), e);
     } finally {
-      deleteTree(work);
+      if (own) customers.close();
     }
   }
 
@@ -141,34 +209,34 @@ public final class RfmIngest {
     row[j] = (float) (freq >= 2 ? (last - first) / day / (freq - 1) : tenure);
   }
 
-  /** The streaming pass: one transaction line at a time into the off-heap maps. */
-  private static final class Aggregator implements TableReader.FieldSink {
+  /** The streaming pass: each transaction line parsed and checked, then accounted by a subclass. */
+  private abstract static class Aggregator implements TableReader.FieldSink {
     private final Path input;
-    private final TransactionLayout l;
+    final TransactionLayout l;
     private final DateTimeFormatter fmt;
+    private final FixedTimestamp fast;
     private final boolean dateOnly;
     private final TableReader.Malformed policy;
     private final RejectsFile rejects;
-    private final ChronicleMap<CharSequence, byte[]> customers;
-    private final ChronicleMap<CharSequence, Long> seen;
-    private final ByteBuffer buf = ByteBuffer.allocate(AGG);
-    private final byte[] value = new byte[AGG];
-    private final StringBuilder key = new StringBuilder();
+    private final PurchaseLog purchases;
     private int cCust, cTime, cInv = -1, cProd = -1, cQty = -1, cPrice = -1, cAmount = -1, width;
+    // The columns as TopProducts finds them (exact names), for the purchase capture.
+    private int pCust = -1, pProd = -1, pDesc = -1, pQty = -1, pInv = -1;
+    /** Whether TopProducts finds the columns this pass reads (then an accepted line's parsed fields serve the capture). */
+    private boolean sameColumns;
     long maxTime = Long.MIN_VALUE;
     long rejected;
     long withoutCustomer;
 
-    Aggregator(Path input, TransactionLayout l, DateTimeFormatter fmt, TableReader.Malformed policy, RejectsFile rejects,
-               ChronicleMap<CharSequence, byte[]> customers, ChronicleMap<CharSequence, Long> seen) {
+    Aggregator(Path input, TransactionLayout l, DateTimeFormatter fmt, TableReader.Malformed policy, RejectsFile rejects, PurchaseLog purchases) {
       this.input = input;
       this.l = l;
       this.fmt = fmt;
+      this.fast = FixedTimestamp.compile(l.timestampPattern());
       this.dateOnly = !l.timestampPattern().contains("H") && !l.timestampPattern().contains("h");
       this.policy = policy;
       this.rejects = rejects;
-      this.customers = customers;
-      this.seen = seen;
+      this.purchases = purchases;
     }
 
     @Override
@@ -181,6 +249,15 @@ public final class RfmIngest {
       if (l.quantity() != null) cQty = col(names, l.quantity(), "quantity");
       if (l.unitPrice() != null) cPrice = col(names, l.unitPrice(), "unit price");
       if (l.amount() != null) cAmount = col(names, l.amount(), "amount");
+      if (purchases != null) {
+        pCust = names.indexOf(l.customer());
+        pProd = l.product() == null ? -1 : names.indexOf(l.product());
+        if (l.description() != null) pDesc = names.indexOf(l.description());
+        if (l.quantity() != null) pQty = names.indexOf(l.quantity());
+        if (l.invoice() != null) pInv = names.indexOf(l.invoice());
+        if (pCust < 0 || pProd < 0) purchases.disable(); // TopProducts refuses such a header itself
+        sameColumns = pCust == cCust && pProd == cProd && pQty == cQty && pInv == cInv;
+      }
     }
 
     private int col(List<String> names, String name, String role) {
@@ -194,6 +271,7 @@ public final class RfmIngest {
 
     @Override
     public void row(long line, String[] f) {
+      boolean keep = purchases != null && purchases.enabled();
       String cust;
       long t;
       double qty = 1, value = 0;
@@ -202,6 +280,7 @@ public final class RfmIngest {
         if (f.length != width) throw bad(line, f.length + " fields, but the header has " + width + " (ragged row)");
         cust = normaliseId(f[cCust].strip());
         if (cust.isEmpty()) {
+          if (keep && pCust != cCust) capture(f); // the same column: TopProducts skips the line too
           withoutCustomer++;
           rejects.reject(line, f, "no customer id: the line cannot be attributed to a customer");
           return;
@@ -213,17 +292,53 @@ public final class RfmIngest {
         cancel = cInv >= 0 && l.cancelPrefix() != null && f[cInv].strip().startsWith(l.cancelPrefix());
       } catch (InvalidInputException e) {
         if (policy == TableReader.Malformed.FAIL) throw e;
+        if (keep) capture(f); // TopProducts reads the lines the RFM pass rejects
         rejected++;
         rejects.reject(line, f, e.getMessage());
         return;
       }
       maxTime = Math.max(maxTime, t);
       boolean isReturn = cancel || qty < 0;
-      long[] a = load(cust);
-      boolean fresh = a == null;
-      if (fresh) {
-        a = new long[] {Long.MAX_VALUE, Long.MIN_VALUE, Double.doubleToLongBits(0), Double.doubleToLongBits(0), 0, 0, 0, 0};
+      String occasion = isReturn ? null : cInv >= 0 ? f[cInv].strip() : Long.toString(t / 86_400);
+      String product = isReturn || cProd < 0 ? null : f[cProd].strip();
+      if (keep) {
+        if (sameColumns) {
+          // TopProducts' filter on what this pass has read already: a customer, no cancellation, a positive quantity.
+          if (!cancel && (cQty < 0 || qty > 0)) purchases.add(cust, product, pDesc < 0 || f[pDesc].isBlank() ? null : f[pDesc].strip());
+        } else {
+          capture(f);
+        }
       }
+      account(cust, t, value, isReturn, occasion, product);
+    }
+
+    /** TopProducts' own filter, line by line (it reads lines the RFM pass rejects under SKIP). */
+    private void capture(String[] f) {
+      if (f.length != width) return;
+      String cust = normaliseId(f[pCust].strip());
+      if (cust.isEmpty()) return;
+      if (pInv >= 0 && l.cancelPrefix() != null && f[pInv].strip().startsWith(l.cancelPrefix())) return;
+      if (pQty >= 0) {
+        try {
+          if (Double.parseDouble(f[pQty].strip()) <= 0) return;
+        } catch (NumberFormatException e) {
+          return;
+        }
+      }
+      purchases.add(cust, f[pProd].strip(), pDesc < 0 || f[pDesc].isBlank() ? null : f[pDesc].strip());
+    }
+
+    /**
+     * One accepted line: {@code occasion} (the invoice, or the day) and {@code product} (null without a product column) are
+     * given for purchases, null for returns.
+     */
+    abstract void account(String cust, long t, double value, boolean isReturn, String occasion, String product);
+
+    /** Leaves every customer's aggregates in {@code customers}, each inserted at its first accepted line. */
+    abstract void finish(ChronicleMap<CharSequence, byte[]> customers);
+
+    /** The aggregate slots' update for one line, the same on both paths. */
+    static void update(long[] a, boolean fresh, long t, double value, boolean isReturn) {
       a[LINES]++;
       a[NET] = Double.doubleToLongBits(Double.longBitsToDouble(a[NET]) + value);
       if (isReturn) {
@@ -242,12 +357,134 @@ public final class RfmIngest {
           a[LAST] = Math.max(a[LAST], t);
         }
         a[GROSS] = Double.doubleToLongBits(Double.longBitsToDouble(a[GROSS]) + value);
-        String occasion = cInv >= 0 ? f[cInv].strip() : Long.toString(t / 86_400);
+      }
+    }
+
+    static long[] fresh() {
+      return new long[] {Long.MAX_VALUE, Long.MIN_VALUE, Double.doubleToLongBits(0), Double.doubleToLongBits(0), 0, 0, 0, 0};
+    }
+
+    private long parseTime(String s, long line) {
+      long fastT = fast == null ? Long.MIN_VALUE : fast.epochSecond(s);
+      if (fastT != Long.MIN_VALUE) return fastT;
+      try {
+        TemporalAccessor ta = fmt.parse(s);
+        LocalDateTime dt = dateOnly ? LocalDate.from(ta).atStartOfDay()
+            : LocalDateTime.of(LocalDate.from(ta), java.time.LocalTime.of(ta.get(ChronoField.HOUR_OF_DAY), ta.get(ChronoField.MINUTE_OF_HOUR),
+                ta.isSupported(ChronoField.SECOND_OF_MINUTE) ? ta.get(ChronoField.SECOND_OF_MINUTE) : 0));
+        return dt.toEpochSecond(ZoneOffset.UTC);
+      } catch (java.time.DateTimeException e) {
+        throw bad(line, "column '" + l.timestamp() + "': '" + s + "' does not match the timestamp pattern '" + l.timestampPattern() + "'");
+      }
+    }
+
+    private double number(String s, long line, String column) {
+      String t = s.strip();
+      double v = FastDecimal.parse(t);
+      if (v == v) return v; // the short decimals that are exact as m / 10^e; NaN hands over to parseDouble
+      try {
+        v = Double.parseDouble(t);
+        if (!Double.isFinite(v)) throw bad(line, "column '" + column + "': value " + t + " is not finite");
+        return v;
+      } catch (NumberFormatException e) {
+        throw bad(line, "column '" + column + "': '" + t + "' is not a number");
+      }
+    }
+
+    private InvalidInputException bad(long line, String why) {
+      return new InvalidInputException(input + ", line " + line + ": " + why);
+    }
+  }
+
+  /** The aggregates on the heap: customers in a hash map, invoices and products interned, the distinct pairs in a primitive set. */
+  private static final class HeapAggregator extends Aggregator {
+    private final java.util.HashMap<String, long[]> byId = new java.util.HashMap<>();
+    private final List<String> order = new ArrayList<>();
+    private final java.util.HashMap<String, Integer> custIndex = new java.util.HashMap<>();
+    private final java.util.HashMap<String, Integer> occasions = new java.util.HashMap<>();
+    private final java.util.HashMap<String, Integer> products = new java.util.HashMap<>();
+    private final LongHashSet pairs = new LongHashSet(1 << 16);
+
+    HeapAggregator(Path input, TransactionLayout l, DateTimeFormatter fmt, TableReader.Malformed policy, RejectsFile rejects, PurchaseLog purchases) {
+      super(input, l, fmt, policy, rejects, purchases);
+    }
+
+    @Override
+    void account(String cust, long t, double value, boolean isReturn, String occasion, String product) {
+      long[] a = byId.get(cust);
+      boolean fresh = a == null;
+      int ci;
+      if (fresh) {
+        a = fresh();
+        ci = order.size();
+        byId.put(cust, a);
+        custIndex.put(cust, ci);
+        order.add(cust);
+      } else {
+        ci = -1;
+      }
+      update(a, fresh, t, value, isReturn);
+      if (!isReturn) {
+        if (ci < 0) ci = custIndex.get(cust);
+        if (pairs.add(pair(ci, intern(occasions, occasion), 0))) a[FREQ]++;
+        if (product != null && pairs.add(pair(ci, intern(products, product), 1))) a[PRODUCTS]++;
+      }
+    }
+
+    private static long pair(int customer, int item, int kind) {
+      return ((long) customer << 32) | ((long) item << 1) | kind;
+    }
+
+    private static int intern(java.util.HashMap<String, Integer> ids, String s) {
+      Integer id = ids.get(s);
+      if (id != null) return id;
+      int n = ids.size();
+      if (n == Integer.MAX_VALUE >> 1) throw new IllegalStateException("more than 2^30 distinct invoices or products");
+      ids.put(s, n);
+      return n;
+    }
+
+    @Override
+    void finish(ChronicleMap<CharSequence, byte[]> customers) {
+      ByteBuffer buf = ByteBuffer.allocate(AGG);
+      for (String c : order) {
+        buf.clear();
+        for (long x : byId.get(c)) buf.putLong(x);
+        customers.put(c, buf.array().clone());
+      }
+    }
+  }
+
+  /** The aggregates off the heap, in Chronicle Maps (per customer, and per customer-invoice and customer-product pair). */
+  private static final class OffHeapAggregator extends Aggregator {
+    private final ChronicleMap<CharSequence, byte[]> customers;
+    private final ChronicleMap<CharSequence, Long> seen;
+    private final ByteBuffer buf = ByteBuffer.allocate(AGG);
+    private final byte[] value = new byte[AGG];
+    private final StringBuilder key = new StringBuilder();
+
+    OffHeapAggregator(Path input, TransactionLayout l, DateTimeFormatter fmt, TableReader.Malformed policy, RejectsFile rejects, PurchaseLog purchases,
+                      ChronicleMap<CharSequence, byte[]> customers, ChronicleMap<CharSequence, Long> seen) {
+      super(input, l, fmt, policy, rejects, purchases);
+      this.customers = customers;
+      this.seen = seen;
+    }
+
+    @Override
+    void account(String cust, long t, double value, boolean isReturn, String occasion, String product) {
+      long[] a = load(cust);
+      boolean fresh = a == null;
+      if (fresh) a = fresh();
+      update(a, fresh, t, value, isReturn);
+      if (!isReturn) {
         if (firstTime('I', cust, occasion)) a[FREQ]++;
-        if (cProd >= 0 && firstTime('P', cust, f[cProd].strip())) a[PRODUCTS]++;
+        if (product != null && firstTime('P', cust, product)) a[PRODUCTS]++;
       }
       store(cust, a);
     }
+
+    @Override
+    void finish(ChronicleMap<CharSequence, byte[]> customers) {}
 
     private boolean firstTime(char kind, String cust, String item) {
       key.setLength(0);
@@ -269,32 +506,6 @@ public final class RfmIngest {
       buf.clear();
       for (long x : a) buf.putLong(x);
       customers.put(cust, buf.array().clone());
-    }
-
-    private long parseTime(String s, long line) {
-      try {
-        TemporalAccessor ta = fmt.parse(s);
-        LocalDateTime dt = dateOnly ? LocalDate.from(ta).atStartOfDay()
-            : LocalDateTime.of(LocalDate.from(ta), java.time.LocalTime.of(ta.get(ChronoField.HOUR_OF_DAY), ta.get(ChronoField.MINUTE_OF_HOUR),
-                ta.isSupported(ChronoField.SECOND_OF_MINUTE) ? ta.get(ChronoField.SECOND_OF_MINUTE) : 0));
-        return dt.toEpochSecond(ZoneOffset.UTC);
-      } catch (java.time.DateTimeException e) {
-        throw bad(line, "column '" + l.timestamp() + "': '" + s + "' does not match the timestamp pattern '" + l.timestampPattern() + "'");
-      }
-    }
-
-    private double number(String s, long line, String column) {
-      try {
-        double v = Double.parseDouble(s.strip());
-        if (!Double.isFinite(v)) throw bad(line, "column '" + column + "': value " + s.strip() + " is not finite");
-        return v;
-      } catch (NumberFormatException e) {
-        throw bad(line, "column '" + column + "': '" + s.strip() + "' is not a number");
-      }
-    }
-
-    private InvalidInputException bad(long line, String why) {
-      return new InvalidInputException(input + ", line " + line + ": " + why);
     }
   }
 

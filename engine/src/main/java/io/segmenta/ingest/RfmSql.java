@@ -366,6 +366,13 @@ public final class RfmSql {
   /** Runs the chosen engine. */
   public static RfmIngest.Report run(Engine engine, Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy,
                                      Path rejectsFile, Path store, boolean overwrite, LongConsumer progress) {
+    return run(engine, input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress, null);
+  }
+
+  /** As {@link #run(Engine, Path, TransactionLayout, LocalDate, TableReader.Malformed, Path, Path, boolean, LongConsumer)}; the
+   * hand-written path also keeps the purchase lines in {@code purchases} (see {@link PurchaseLog#available()}). */
+  public static RfmIngest.Report run(Engine engine, Path input, TransactionLayout layout, LocalDate referenceDate, TableReader.Malformed policy,
+                                     Path rejectsFile, Path store, boolean overwrite, LongConsumer progress, PurchaseLog purchases) {
     boolean sql = switch (engine) {
       case JAVA -> false;
       case SQL -> true;
@@ -377,7 +384,10 @@ public final class RfmSql {
         }
       }
     };
-    return sql ? run(input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress, DuckDbSettings.defaults())
-        : RfmIngest.run(input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress);
+    if (sql) {
+      return tryRun(input, layout, referenceDate, rejectsFile, store, overwrite, progress, DuckDbSettings.defaults())
+          .orElseGet(() -> RfmIngest.run(input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress, purchases));
+    }
+    return RfmIngest.run(input, layout, referenceDate, policy, rejectsFile, store, overwrite, progress, purchases);
   }
 }

@@ -130,6 +130,31 @@ public final class Charts {
     return save(chart, dir.resolve("migration"));
   }
 
+  /**
+   * Java2D's and XChart's first-use costs (fonts, the rasterizer, the PNG and SVG encoders, the
+   * classes of the charts drawn here: about a second of one core), paid on a small chart drawn into
+   * memory. Meant for a background thread while the run reads its input; never throws.
+   */
+  public static void warmUp() {
+    try {
+      XYChart xy = new XYChartBuilder().width(120).height(80).title("w").xAxisTitle("x").yAxisTitle("y").build();
+      xy.addSeries("a", new double[] {1, 2, 3}, new double[] {3, 1, 2}).setMarker(SeriesMarkers.CIRCLE);
+      XYSeries area = xy.addSeries("b", new double[] {1, 2, 3}, new double[] {1, 2, 1});
+      area.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+      xy.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+      CategoryChart cat = new CategoryChartBuilder().width(120).height(80).title("w").xAxisTitle("x").yAxisTitle("y").build();
+      cat.addSeries("c", List.of("p", "q"), List.of(1.5, 2.5));
+      cat.getStyler().setXAxisLabelRotation(90);
+      cat.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
+      for (Chart<?, ?> c : List.<Chart<?, ?>>of(xy, cat)) {
+        BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(c, java.io.OutputStream.nullOutputStream(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+      }
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // Only a warm-up: the real charts report their own failures.
+    }
+  }
+
   private static List<Path> save(Chart<?, ?> chart, Path base) {
     try {
       java.nio.file.Files.createDirectories(base.toAbsolutePath().getParent());

@@ -60,14 +60,14 @@ public final class Profiles {
         pop.offer(buf, i * d);
       }
     }
-    float[][] popSorted = pop.sortedColumns();
+    float[][] popSorted = pop.sortedColumns(); // the population's columns sorted (percentiles); the segments need their medians only
     List<SegmentProfile> out = new ArrayList<>();
     for (int c = 0; c < k; c++) {
       double[] mean = new double[d], median = new double[d], z = new double[d], pct = new double[d];
-      float[][] cols = seg[c].sortedColumns();
+      float[][] cols = seg[c].columns();
       for (int j = 0; j < d; j++) {
         mean[j] = size[c] == 0 ? Double.NaN : sum[c][j] / size[c];
-        median[j] = cols[j].length == 0 ? Double.NaN : median(cols[j]);
+        median[j] = cols[j].length == 0 ? Double.NaN : Select.median(cols[j]);
         double sd = Math.sqrt(popM2[j] / n);
         z[j] = size[c] == 0 ? Double.NaN : sd == 0 ? 0 : (mean[j] - popMean[j]) / sd;
         pct[j] = cols[j].length == 0 ? Double.NaN : midRank(popSorted[j], (float) median[j]);
@@ -144,10 +144,16 @@ public final class Profiles {
       System.arraycopy(src, off, rows, slot * d, d);
     }
 
-    float[][] sortedColumns() {
+    float[][] columns() {
       float[][] cols = new float[d][kept];
       for (int i = 0; i < kept; i++) for (int j = 0; j < d; j++) cols[j][i] = rows[i * d + j];
-      for (float[] c : cols) Arrays.sort(c);
+      return cols;
+    }
+
+    /** The columns, each sorted; the columns are sorted two at a time (one per core). */
+    float[][] sortedColumns() {
+      float[][] cols = columns();
+      java.util.stream.IntStream.range(0, d).parallel().forEach(j -> Arrays.sort(cols[j]));
       return cols;
     }
   }

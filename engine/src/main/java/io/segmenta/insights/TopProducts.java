@@ -103,17 +103,122 @@ public final class TopProducts {
     } catch (IOException e) {
       throw new UncheckedIOException("top products of " + log + ": " + e.getMessage(), e);
     } finally {
-      try {
-        if (keepPurchases != null && Files.exists(pairsFile)) {
-          Files.createDirectories(keepPurchases.toAbsolutePath().getParent());
-          Files.move(pairsFile, keepPurchases, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } else {
-          Files.deleteIfExists(pairsFile);
+      keep(pairsFile, keepPurchases);
+    }
+    return rank(counts, descriptions, segmentSizes, population, top);
+  }
+
+  /**
+   * As {@link #compute(Path, TransactionLayout, ToIntFunction, long[], int, Path, Path)}, from the purchase lines the RFM pass
+   * kept ({@link io.segmenta.ingest.PurchaseLog}) instead of a second pass over {@code log} (whose size sizes the purchases
+   * map as there): the same items and the same purchases map, built with the same insertions in the same order.
+   */
+  public static List<Item> compute(io.segmenta.ingest.PurchaseLog purchases, Path log, ToIntFunction<String> segmentOf, long[] segmentSizes,
+                                   int top, Path work, Path keepPurchases) {
+    Deferred d = computeDeferred(purchases, log, segmentOf, segmentSizes, top, work, keepPurchases);
+    d.writePurchases().run();
+    return d.items();
+  }
+
+  /**
+   * The items, and the writing of the purchases map left to the caller (about a microsecond per distinct pair in Chronicle
+   * Map, so the caller may run it on another thread while it goes on; it must finish before the map is used).
+   */
+  public record Deferred(List<Item> items, Runnable writePurchases) {}
+
+  /** {@link #compute(io.segmenta.ingest.PurchaseLog, Path, ToIntFunction, long[], int, Path, Path)} with the map's writing deferred. */
+  public static Deferred computeDeferred(io.segmenta.ingest.PurchaseLog purchases, Path log, ToIntFunction<String> segmentOf, long[] segmentSizes,
+                                         int top, Path work, Path keepPurchases) {
+    if (!purchases.available()) throw new IllegalArgumentException("the purchase log was not kept");
+    int k = segmentSizes.length;
+    long population = 0;
+    for (long s : segmentSizes) population += s;
+    Map<String, long[]> counts = new HashMap<>();
+    Map<String, String> descriptions = new HashMap<>();
+    long estimate;
+    try {
+      long size = Files.size(log);
+      estimate = Math.max(1024, (log.getFileName().toString().endsWith(".gz") ? size * 7 : size) / 40);
+      Files.createDirectories(work);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> custs = purchases.customers(), products = purchases.products();
+    int[] segOf = new int[custs.size()];
+    for (int c = 0; c < segOf.length; c++) segOf[c] = segmentOf.applyAsInt(custs.get(c));
+    long[][] byProduct = new long[products.size()][];
+    java.util.BitSet seen = new java.util.BitSet();
+    java.util.HashSet<Long> seenPairs = new java.util.HashSet<>();
+    int np = products.size();
+    boolean dense = (long) segOf.length * np <= 1L << 31;
+    // The distinct (customer, product) pairs of the run's customers, in the order of their first line: the map's insertions.
+    int[] pc = new int[1024], pp = new int[1024];
+    int pairs = 0;
+    for (int i = 0, n = purchases.lines(); i < n; i++) {
+      int c = purchases.customer(i);
+      int seg = segOf[c];
+      if (seg < 0) continue;
+      int p = purchases.product(i);
+      if (dense ? !set(seen, c * np + p) : !seenPairs.add(((long) c << 32) | p)) continue; // counted this customer for this product already
+      if (pairs == pc.length) {
+        pc = java.util.Arrays.copyOf(pc, pairs * 2);
+        pp = java.util.Arrays.copyOf(pp, pairs * 2);
+      }
+      pc[pairs] = c;
+      pp[pairs++] = p;
+      long[] cnt = byProduct[p];
+      if (cnt == null) {
+        cnt = byProduct[p] = new long[k + 1];
+        counts.put(products.get(p), cnt);
+      }
+      cnt[seg]++;
+      cnt[k]++;
+      String d = purchases.description(i);
+      if (d != null && !descriptions.containsKey(products.get(p))) descriptions.put(products.get(p), d);
+    }
+    List<Item> items = rank(counts, descriptions, segmentSizes, population, top);
+    int[] fc = pc, fp = pp;
+    int count = pairs;
+    Runnable write = () -> {
+      Path pairsFile = work.resolve("top-products-pairs.cm");
+      try (ChronicleMap<CharSequence, Long> map = ChronicleMap.of(CharSequence.class, Long.class).name("top-products")
+          .entries(estimate).averageKeySize(20).maxBloatFactor(20).createPersistedTo(pairsFile.toFile())) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+          key.setLength(0);
+          key.append(custs.get(fc[i])).append('\u0001').append(products.get(fp[i]));
+          map.putIfAbsent(key, 1L);
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot keep the purchases map as " + keepPurchases + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("top products of " + log + ": " + e.getMessage(), e);
+      } finally {
+        keep(pairsFile, keepPurchases);
       }
+    };
+    return new Deferred(items, write);
+  }
+
+  private static boolean set(java.util.BitSet b, int i) {
+    if (b.get(i)) return false;
+    b.set(i);
+    return true;
+  }
+
+  private static void keep(Path pairsFile, Path keepPurchases) {
+    try {
+      if (keepPurchases != null && Files.exists(pairsFile)) {
+        Files.createDirectories(keepPurchases.toAbsolutePath().getParent());
+        Files.move(pairsFile, keepPurchases, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.deleteIfExists(pairsFile);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the purchases map as " + keepPurchases + ": " + e.getMessage(), e);
     }
+  }
+
+  private static List<Item> rank(Map<String, long[]> counts, Map<String, String> descriptions, long[] segmentSizes, long population, int top) {
+    int k = segmentSizes.length;
     List<Item> out = new ArrayList<>();
     for (int s = 0; s < k; s++) {
       if (segmentSizes[s] == 0) continue;

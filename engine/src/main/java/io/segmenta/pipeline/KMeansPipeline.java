@@ -66,6 +66,22 @@ public final class KMeansPipeline {
   }
 
   private volatile RunEvents.Meter meter;
+  /** The purchases map being written in the background (see insights), or null. */
+  private java.util.concurrent.FutureTask<Void> purchasesWriter;
+
+  /** Waits for the purchases map; its failure is the run's. */
+  private void awaitPurchases() throws Exception {
+    java.util.concurrent.FutureTask<Void> w = purchasesWriter;
+    if (w == null) return;
+    purchasesWriter = null;
+    try {
+      w.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception x) throw x;
+      if (e.getCause() instanceof Error x) throw x;
+      throw e;
+    }
+  }
 
   /** Stops the fit at the next iteration (from any thread, e.g. a shutdown hook); the run then fails with a CancellationException. */
   public void cancel() {
@@ -75,6 +91,7 @@ public final class KMeansPipeline {
   /** Runs every step; the outputs are in place in {@code job.out()} when it returns. */
   public KMeansRun run() throws Exception {
     Phases phases = new Phases();
+    warmUp();
     try (RunDir stage = RunDir.open(job.out(), job.force())) {
       KMeansRun r = run(stage, phases);
       stage.commit();
@@ -82,8 +99,24 @@ public final class KMeansPipeline {
     }
   }
 
+  /**
+   * One background thread sets up Chronicle Map and Java2D while the main thread reads: their
+   * first-use costs (about 0.5-1 s of one core each) otherwise fall on the read and on the charts.
+   * The read itself keeps one core busy; the warm-up takes the other's spare time.
+   */
+  private static void warmUp() {
+    Thread t = new Thread(() -> {
+      io.segmenta.ingest.ChronicleWarmup.ensure();
+      Charts.warmUp();
+    }, "segmenta-warmup");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+  }
+
   /** What the read step produced. */
-  private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout) {}
+  private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout,
+                       io.segmenta.ingest.PurchaseLog purchases) {}
 
   private KMeansRun run(RunDir stage, Phases phases) throws Exception {
     Path dir = stage.path();
@@ -91,6 +124,15 @@ public final class KMeansPipeline {
     try {
       return fitAndWrite(stage, dir, in, phases);
     } finally {
+      // A failed run still lets the background writer finish before its directory goes.
+      java.util.concurrent.FutureTask<Void> w = purchasesWriter;
+      if (w != null) {
+        try {
+          w.get();
+        } catch (Exception ignored) {
+          // the run already failed
+        }
+      }
       if (in.store() != null) in.store().close();
     }
   }
@@ -101,16 +143,20 @@ public final class KMeansPipeline {
     Path storeDir = null;
     Path log = null;
     TransactionLayout layout = null;
+    io.segmenta.ingest.PurchaseLog purchases = null;
     if (src instanceof Source.Transactions t) {
       log = t.log();
       layout = t.layout();
+      // The purchase lines for the top products, kept by the aggregation's pass (no second read of the log).
+      if (layout.product() != null) purchases = new io.segmenta.ingest.PurchaseLog();
       storeDir = dir.resolve("store");
       // The store is rebuilt with the run; it keeps the previous run's published assignments (migration, early warning).
       PublishedAssignments.carryOver(job.out().resolve("store"), storeDir);
       Path rej = dir.resolve("rejects.csv");
       RfmIngest.Report r;
       try (RunEvents.Meter m = events.bytes("Aggregating " + log.getFileName(), log)) {
-        r = io.segmenta.ingest.RfmSql.run(io.segmenta.ingest.RfmSql.Engine.AUTO, log, layout, null, TableReader.Malformed.FAIL, rej, storeDir, true, m::bytes);
+        r = io.segmenta.ingest.RfmSql.run(io.segmenta.ingest.RfmSql.Engine.AUTO, log, layout, null, TableReader.Malformed.FAIL, rej, storeDir, true, m::bytes,
+            purchases);
         m.done();
       }
       events.note(String.format(Locale.ROOT, "%d transaction lines -> %d customers x %d features in %s%s",
@@ -122,27 +168,27 @@ public final class KMeansPipeline {
     long t0 = System.nanoTime();
     if (storeDir != null) {
       FeatureStore fs = FeatureStore.open(storeDir);
-      return new Input(fs.dataset(), fs, stage.shown(fs.dir()), (System.nanoTime() - t0) / 1e9, log, layout);
+      return new Input(fs.dataset(), fs, stage.shown(fs.dir()), (System.nanoTime() - t0) / 1e9, log, layout, purchases);
     }
-    if (src instanceof Source.Rows rows) return new Input(rows.data(), null, rows.input(), 0, null, null);
+    if (src instanceof Source.Rows rows) return new Input(rows.data(), null, rows.input(), 0, null, null, null);
     if (src instanceof Source.Sql q) {
       // Through DuckDB; the summary names no file for a query.
       io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readSql(q.query(), q.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(q.options().missing().strategy()));
-      return new Input(read.data(), null, null, (System.nanoTime() - t0) / 1e9, null, null);
+      return new Input(read.data(), null, null, (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     Source.Table t = (Source.Table) src;
     if (io.segmenta.data.sql.DuckDbSource.isParquet(t.file())) {
       io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readParquet(t.file(), t.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(t.options().missing().strategy()));
-      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null);
+      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     try (RunEvents.Meter m = events.bytes("Reading " + t.file().getFileName(), t.file())) {
       TableOptions opts = t.options();
       TableReader.Read read = TableReader.readWithReport(t.file(), opts, m::bytes);
       m.done();
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(opts.missing().strategy()));
-      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null);
+      return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
   }
 
@@ -193,6 +239,7 @@ public final class KMeansPipeline {
       if (in.store() != null) {
         // The model and profiles go with the labels: `segment serve` predicts with the run it serves.
         phases.time(Phase.PUBLISH, () -> {
+          awaitPurchases();
           Segmenta.saveModel(result.model(), PublishedAssignments.staged(in.store().dir(), PublishedAssignments.MODEL_FILE));
           RunOutputs.atomically(PublishedAssignments.staged(in.store().dir(), PublishedAssignments.PROFILES_FILE),
               w -> w.write(ProfileReport.csv(ins.profiles(), data.columns())));
@@ -259,10 +306,22 @@ public final class KMeansPipeline {
       // The product tables go into the run's version directory before it is published, so that the
       // recommender sees them together with the assignments.
       Path versionDir = PublishedAssignments.versionDir(fs.dir(), PublishedAssignments.nextVersion(fs.dir()));
-      List<TopProducts.Item> all = TopProducts.compute(in.log(), in.layout(), id -> {
+      java.util.function.ToIntFunction<String> segmentOf = id -> {
         long row = fs.rowOf(id);
         return row < 0 ? -1 : labels[(int) row];
-      }, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+      };
+      List<TopProducts.Item> all;
+      if (in.purchases() != null && in.purchases().available()) {
+        // The purchases map (for the recommender) is written meanwhile on another thread; publishing waits for it.
+        TopProducts.Deferred d = TopProducts.computeDeferred(in.purchases(), in.log(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+        all = d.items();
+        purchasesWriter = new java.util.concurrent.FutureTask<>(d.writePurchases(), null);
+        Thread t = new Thread(purchasesWriter, "segmenta-purchases");
+        t.setDaemon(true);
+        t.start();
+      } else {
+        all = TopProducts.compute(in.log(), in.layout(), segmentOf, sizes, 200, dir, versionDir.resolve("purchases.cm"));
+      }
       RunOutputs.atomically(versionDir.resolve("segment-products.csv"), w -> w.write(TopProducts.csv(all)));
       items = all.stream().filter(i -> i.rank() <= 20).toList();
       List<TopProducts.Item> top = items;
@@ -342,22 +401,60 @@ public final class KMeansPipeline {
   }
 
   /** Draws every chart; returns the PNGs in the report's order. */
-  private List<Path> charts(Path charts, Insights ins, List<ChooseK.Point> curve, KMeansParams kp) throws IOException {
+  private List<Path> charts(Path charts, Insights ins, List<ChooseK.Point> curve, KMeansParams kp) throws Exception {
     List<SegmentProfile> profiles = ins.profiles();
-    if (ins.topItems() != null) for (SegmentProfile pr : profiles) Charts.topProducts(pr, ins.topItems(), 10, charts);
-    List<Path> chartFiles = new ArrayList<>();
-    if (!curve.isEmpty()) chartFiles.addAll(Charts.elbow(curve, kp.k(), charts));
-    chartFiles.addAll(Charts.sizes(profiles, charts));
+    // Each chart is drawn on its own (its own XChart object, its own files): two at a time, one per core.
+    List<java.util.concurrent.Callable<List<Path>>> jobs = new ArrayList<>();
     Quality q = ins.quality();
-    if (q.silhouette() != null) chartFiles.addAll(Charts.silhouette(q.silhouette(), q.sampleLabels(), profiles, charts));
-    if (q.cols() >= 2) chartFiles.addAll(Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts));
+    if (q.cols() >= 2) jobs.add(() -> Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts));
+    if (ins.topItems() != null) for (SegmentProfile pr : profiles) jobs.add(() -> Charts.topProducts(pr, ins.topItems(), 10, charts));
+    if (!curve.isEmpty()) jobs.add(() -> Charts.elbow(curve, kp.k(), charts));
+    jobs.add(() -> Charts.sizes(profiles, charts));
+    if (q.silhouette() != null) jobs.add(() -> Charts.silhouette(q.silhouette(), q.sampleLabels(), profiles, charts));
     MigrationData mig = ins.migration();
-    if (mig != null) chartFiles.addAll(Charts.migration(mig.previous(), mig.current(), mig.counts(), charts));
+    if (mig != null) jobs.add(() -> Charts.migration(mig.previous(), mig.current(), mig.counts(), charts));
+    List<List<Path>> drawn = inParallel(jobs, 2);
+    // The report's order: elbow, sizes, silhouette, pca, migration, then the top products by name.
+    List<Path> chartFiles = new ArrayList<>();
+    String[] order = {"elbow", "segment-sizes", "silhouette", "pca", "migration"};
+    for (String name : order) for (List<Path> d : drawn) for (Path f : d) if (f.getFileName().toString().startsWith(name + ".")) chartFiles.add(f);
     List<Path> pngs = new ArrayList<>(chartFiles.stream().filter(f -> f.toString().endsWith(".png")).toList());
     try (Stream<Path> tp = Files.list(charts)) {
       tp.filter(f -> f.getFileName().toString().startsWith("top-products-") && f.toString().endsWith(".png")).sorted().forEach(pngs::add);
     }
     return pngs;
+  }
+
+  /** Runs the jobs on up to {@code threads} threads; their results in the jobs' order; the first failure is thrown. */
+  static <T> List<T> inParallel(List<java.util.concurrent.Callable<T>> jobs, int threads) throws Exception {
+    int n = Math.min(threads, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    if (n <= 1 || jobs.size() <= 1) {
+      List<T> out = new ArrayList<>();
+      for (var j : jobs) out.add(j.call());
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+      Thread t = new Thread(r, "segmenta-charts");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<T>> fs = new ArrayList<>();
+      for (var j : jobs) fs.add(pool.submit(j));
+      List<T> out = new ArrayList<>();
+      for (var f : fs) {
+        try {
+          out.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof Exception x) throw x;
+          if (e.getCause() instanceof Error x) throw x;
+          throw e;
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Starting centroids from a table: k rows of d numbers (a header is allowed and ignored). */
