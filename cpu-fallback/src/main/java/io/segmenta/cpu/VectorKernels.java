@@ -22,6 +22,12 @@ import jdk.incubator.vector.VectorSpecies;
  * loaded coordinate vector is reused 4 times; the argmin is a compare-and-blend over lanes, strict
  * so ties go to the lowest index as in the scalar path. Lane reductions of floats are never used:
  * their order differs between the interpreter and C2, which would break bitwise reproducibility.
+ *
+ * <p>Precision (issue 16): centring does not help when the data sits far from its mean relative to
+ * its spread (groups far apart). The pass also tracks the runner-up; a row whose best and runner-up
+ * are within the expansion's error bound is re-assigned in float64 over all centroids, and a row
+ * whose distance bound is loose against the distance gets it recomputed in float64. The inertia is
+ * not summed from these float32 distances but from float64 sums in {@link CpuBackend}.
  */
 final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -88,14 +94,27 @@ final class VectorKernels implements CpuKernels {
     return new CpuChunk(data, norms, w, rows);
   }
 
-  /** Centred centroids, pre-multiplied by -2, padded to a multiple of GROUP with +inf norms. */
-  private record Prepared(float[] m2c, float[] norms, int k, int kPadded, int d) {}
+  /**
+   * Centred centroids, pre-multiplied by -2, padded to a multiple of GROUP with +inf norms; the
+   * same centred centroids in float64 ({@code exact}) for the exact fallback; {@code cmax} the
+   * largest centred squared norm; {@code tau} the factor of the expansion's error bound.
+   */
+  private record Prepared(float[] m2c, float[] norms, double[] exact, int k, int kPadded, int d, float cmax, float tau) {}
+
+  /**
+   * A row's distance is recomputed exactly (float64, difference form) when its (pessimistic) error
+   * bound exceeds this fraction of the distance itself, whatever the data's offset. The inertia does
+   * not depend on it: {@link CpuBackend} computes it from float64 sums ({@link #squares}).
+   */
+  private static final float REL = 0x1p-10f;
 
   @Override
   public Object prepare(double[] centroids, int k, int d, double[] mean) {
     int kp = (k + GROUP - 1) / GROUP * GROUP;
     float[] m2c = new float[kp * d];
     float[] cn = new float[kp];
+    double[] exact = new double[k * d];
+    double cmax = 0;
     for (int c = 0; c < kp; c++) {
       if (c >= k) {
         cn[c] = Float.POSITIVE_INFINITY; // never strictly less than the running best
@@ -103,13 +122,20 @@ final class VectorKernels implements CpuKernels {
       }
       double nn = 0;
       for (int j = 0; j < d; j++) {
-        float v = (float) (centroids[c * d + j] - mean[j]);
+        double e = centroids[c * d + j] - mean[j];
+        exact[c * d + j] = e;
+        float v = (float) e;
         m2c[c * d + j] = -2f * v;
         nn += (double) v * v;
       }
       cn[c] = (float) nn;
+      cmax = Math.max(cmax, nn);
     }
-    return new Prepared(m2c, cn, k, kp, d);
+    // |error| of ||c||^2 - 2 x.c summed by d FMAs in float32 (and of the two float norms) is at
+    // most (d + 2) u (||c||^2 + 2 |x| |c|) <= 2 (d + 2) u (||x||^2 + ||c||^2), u = 2^-24; tau
+    // doubles that again for safety.
+    float tau = (float) (4.0 * (d + 2) * 0x1p-24);
+    return new Prepared(m2c, cn, exact, k, kp, d, (float) (cmax * (1 + 0x1p-20)), tau);
   }
 
   /**
@@ -202,6 +228,7 @@ final class VectorKernels implements CpuKernels {
     final float[] m2c = p.m2c;
     final float[] cn = p.norms;
     FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+    FloatVector second = best;
     FloatVector bestIdx = FloatVector.zero(S);
     for (int c = 0; c < p.kPadded; c += GROUP) {
       FloatVector a0 = FloatVector.broadcast(S, cn[c]);
@@ -216,22 +243,85 @@ final class VectorKernels implements CpuKernels {
         a2 = xj.fma(FloatVector.broadcast(S, m2c[o0 + 2 * d + j]), a2);
         a3 = xj.fma(FloatVector.broadcast(S, m2c[o0 + 3 * d + j]), a3);
       }
+      // second = min(second, max(a, best)) before best moves: the runner-up, for the tie test.
+      second = second.min(a0.max(best));
       VectorMask<Float> m = a0.lt(best);
       best = best.blend(a0, m);
       bestIdx = bestIdx.blend(c, m);
+      second = second.min(a1.max(best));
       m = a1.lt(best);
       best = best.blend(a1, m);
       bestIdx = bestIdx.blend(c + 1, m);
+      second = second.min(a2.max(best));
       m = a2.lt(best);
       best = best.blend(a2, m);
       bestIdx = bestIdx.blend(c + 2, m);
+      second = second.min(a3.max(best));
       m = a3.lt(best);
       best = best.blend(a3, m);
       bestIdx = bestIdx.blend(c + 3, m);
     }
-    // ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c), clamped at 0 against rounding.
-    best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
+    finish(data, base, p, norms, r0, dist, arg, best, second, bestIdx);
+  }
+
+  /**
+   * Writes a block's distances and labels: {@code ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c)},
+   * clamped at 0, then the precision safeguard. The expansion's error is bounded per row by
+   * {@code tau (||x||^2 + ||c||^2)}; a row whose best and runner-up are closer than twice the
+   * bound (for the largest centroid norm) is a near-tie and is re-assigned exactly, and a row whose
+   * distance bound exceeds {@link #REL} of its distance (a point near its centre but far from the
+   * mean) gets its distance recomputed exactly. Both are functions of the data alone, so the
+   * results stay deterministic.
+   */
+  private static void finish(float[] data, int base, Prepared p, float[] norms, int r0, float[] dist, int[] arg, FloatVector best,
+                             FloatVector second, FloatVector bestIdx) {
+    FloatVector xn = FloatVector.fromArray(S, norms, r0);
+    FloatVector dv = best.add(xn).max(0f);
+    dv.intoArray(dist, r0);
     ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+    FloatVector tie = xn.add(p.cmax).mul(2f * p.tau);
+    VectorMask<Float> near = second.sub(best).compare(VectorOperators.LE, tie);
+    // The winner's bound, with its own norm: ||c||^2 <= (|x - c| + |x|)^2 <= 2 (dist + ||x||^2).
+    FloatVector cw = dv.add(xn).mul(2f);
+    VectorMask<Float> loose = xn.add(cw).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+    long bits = near.or(loose).toLong();
+    if (bits != 0) exact(data, base, p, r0, bits, near.toLong(), dist, arg);
+  }
+
+  /** The exact fallback for the lanes in {@code bits}: float64 difference form; all centroids for near-ties. */
+  private static void exact(float[] data, int base, Prepared p, int r0, long bits, long near, float[] dist, int[] arg) {
+    final int d = p.d;
+    final double[] c = p.exact;
+    for (; bits != 0; bits &= bits - 1) {
+      int lane = Long.numberOfTrailingZeros(bits);
+      int r = r0 + lane;
+      int xo = base + lane;
+      if ((near & (1L << lane)) != 0) {
+        int bi = 0;
+        double bd = Double.POSITIVE_INFINITY;
+        for (int ci = 0; ci < p.k; ci++) {
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            double t = data[xo + j * L] - c[ci * d + j];
+            s += t * t;
+          }
+          if (s < bd) {
+            bd = s;
+            bi = ci;
+          }
+        }
+        arg[r] = bi;
+        dist[r] = (float) bd;
+      } else {
+        int ci = arg[r];
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          double t = data[xo + j * L] - c[ci * d + j];
+          s += t * t;
+        }
+        dist[r] = (float) s;
+      }
+    }
   }
 
   /** {@link #assignBlock} for two adjacent blocks: each centroid broadcast serves 2L rows. */
@@ -242,7 +332,9 @@ final class VectorKernels implements CpuKernels {
     final float[] cn = p.norms;
     FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
     FloatVector bestIdx = FloatVector.zero(S);
+    FloatVector second = best;
     FloatVector best2 = best;
+    FloatVector second2 = best;
     FloatVector bestIdx2 = bestIdx;
     for (int c = 0; c < p.kPadded; c += GROUP) {
       FloatVector a0 = FloatVector.broadcast(S, cn[c]);
@@ -270,35 +362,42 @@ final class VectorKernels implements CpuKernels {
         a3 = xj.fma(m3, a3);
         e3 = yj.fma(m3, e3);
       }
+      // second = min(second, max(a, best)) before best moves: the runner-up, for the tie test.
+      second = second.min(a0.max(best));
       VectorMask<Float> m = a0.lt(best);
       best = best.blend(a0, m);
       bestIdx = bestIdx.blend(c, m);
+      second = second.min(a1.max(best));
       m = a1.lt(best);
       best = best.blend(a1, m);
       bestIdx = bestIdx.blend(c + 1, m);
+      second = second.min(a2.max(best));
       m = a2.lt(best);
       best = best.blend(a2, m);
       bestIdx = bestIdx.blend(c + 2, m);
+      second = second.min(a3.max(best));
       m = a3.lt(best);
       best = best.blend(a3, m);
       bestIdx = bestIdx.blend(c + 3, m);
+      second2 = second2.min(e0.max(best2));
       m = e0.lt(best2);
       best2 = best2.blend(e0, m);
       bestIdx2 = bestIdx2.blend(c, m);
+      second2 = second2.min(e1.max(best2));
       m = e1.lt(best2);
       best2 = best2.blend(e1, m);
       bestIdx2 = bestIdx2.blend(c + 1, m);
+      second2 = second2.min(e2.max(best2));
       m = e2.lt(best2);
       best2 = best2.blend(e2, m);
       bestIdx2 = bestIdx2.blend(c + 2, m);
+      second2 = second2.min(e3.max(best2));
       m = e3.lt(best2);
       best2 = best2.blend(e3, m);
       bestIdx2 = bestIdx2.blend(c + 3, m);
     }
-    best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
-    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
-    best2.add(FloatVector.fromArray(S, norms, r0 + L)).max(0f).intoArray(dist, r0 + L);
-    ((IntVector) bestIdx2.convert(VectorOperators.F2I, 0)).intoArray(arg, r0 + L);
+    finish(data, base, p, norms, r0, dist, arg, best, second, bestIdx);
+    finish(data, base2, p, norms, r0 + L, dist, arg, best2, second2, bestIdx2);
   }
 
   @Override
