@@ -24,10 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * their order differs between the interpreter and C2, which would break bitwise reproducibility.
  *
  * <p>Precision (issue 16): centring does not help when the data sits far from its mean relative to
- * its spread (groups far apart). The pass also tracks the runner-up; a row whose best and runner-up
- * are within the expansion's error bound is re-assigned in float64 over all centroids, and a row
- * whose distance bound is loose against the distance gets it recomputed in float64. The inertia is
- * not summed from these float32 distances but from float64 sums in {@link CpuBackend}.
+ * its spread (groups far apart). A row whose float32 error bound is not small against its distance
+ * is re-assigned in float64 over all centroids (see {@code exact}). The inertia is not summed from
+ * the float32 distances but from float64 sums in {@link CpuBackend}.
  */
 final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -102,9 +101,9 @@ final class VectorKernels implements CpuKernels {
   private record Prepared(float[] m2c, float[] norms, double[] exact, int k, int kPadded, int d, float cmax, float tau) {}
 
   /**
-   * A row's distance is recomputed exactly (float64, difference form) when its (pessimistic) error
-   * bound exceeds this fraction of the distance itself, whatever the data's offset. The inertia does
-   * not depend on it: {@link CpuBackend} computes it from float64 sums ({@link #squares}).
+   * A row is re-assigned exactly (float64, difference form) when the expansion's (pessimistic) error
+   * bound exceeds this fraction of its distance, whatever the data's offset. The inertia does not
+   * depend on it: {@link CpuBackend} computes it from float64 sums ({@link #squares}).
    */
   private static final float REL = 0x1p-10f;
 
@@ -228,7 +227,6 @@ final class VectorKernels implements CpuKernels {
     final float[] m2c = p.m2c;
     final float[] cn = p.norms;
     FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
-    FloatVector second = best;
     FloatVector bestIdx = FloatVector.zero(S);
     for (int c = 0; c < p.kPadded; c += GROUP) {
       FloatVector a0 = FloatVector.broadcast(S, cn[c]);
@@ -243,84 +241,64 @@ final class VectorKernels implements CpuKernels {
         a2 = xj.fma(FloatVector.broadcast(S, m2c[o0 + 2 * d + j]), a2);
         a3 = xj.fma(FloatVector.broadcast(S, m2c[o0 + 3 * d + j]), a3);
       }
-      // second = min(second, max(a, best)) before best moves: the runner-up, for the tie test.
-      second = second.min(a0.max(best));
       VectorMask<Float> m = a0.lt(best);
       best = best.blend(a0, m);
       bestIdx = bestIdx.blend(c, m);
-      second = second.min(a1.max(best));
       m = a1.lt(best);
       best = best.blend(a1, m);
       bestIdx = bestIdx.blend(c + 1, m);
-      second = second.min(a2.max(best));
       m = a2.lt(best);
       best = best.blend(a2, m);
       bestIdx = bestIdx.blend(c + 2, m);
-      second = second.min(a3.max(best));
       m = a3.lt(best);
       best = best.blend(a3, m);
       bestIdx = bestIdx.blend(c + 3, m);
     }
-    finish(data, base, p, norms, r0, dist, arg, best, second, bestIdx);
+    {
+      // Distances, labels and the precision safeguard (see exactLanes), inline: a vector
+      // passed to a method that is not inlined is boxed.
+      FloatVector xn = FloatVector.fromArray(S, norms, r0);
+      FloatVector dv = best.add(xn).max(0f);
+      dv.intoArray(dist, r0);
+      ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+      VectorMask<Float> loose = xn.mul(3f).add(dv.mul(2f)).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+      long bits = loose.toLong();
+      if (bits != 0) exact(data, base, p, r0, bits, dist, arg);
+    }
   }
 
   /**
-   * Writes a block's distances and labels: {@code ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c)},
-   * clamped at 0, then the precision safeguard. The expansion's error is bounded per row by
-   * {@code tau (||x||^2 + ||c||^2)}; a row whose best and runner-up are closer than twice the
-   * bound (for the largest centroid norm) is a near-tie and is re-assigned exactly, and a row whose
-   * distance bound exceeds {@link #REL} of its distance (a point near its centre but far from the
-   * mean) gets its distance recomputed exactly. Both are functions of the data alone, so the
-   * results stay deterministic.
+   * The precision safeguard. A block's distances and labels come from
+   * {@code ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c)}, clamped at 0. Its error is at most
+   * {@code E = tau (||x||^2 + ||c||^2)} per row, and {@code ||c||^2 <= 2 (dist + ||x||^2)} for the
+   * winner. Where E exceeds {@link #REL} of the distance (a point close to its centre but far from
+   * the mean, relative to the spread: rare in ordinary data, every row when groups sit far apart)
+   * the row is re-assigned in float64 over all centroids, distance included. Elsewhere the chosen
+   * centroid is within 2E <= 2 REL of the distance of the nearest one, and the distance within E:
+   * relative 2^-9 at worst (the actual float32 error is far smaller than the bound). The test is a
+   * function of the data alone, so the results stay deterministic.
    */
-  private static void finish(float[] data, int base, Prepared p, float[] norms, int r0, float[] dist, int[] arg, FloatVector best,
-                             FloatVector second, FloatVector bestIdx) {
-    FloatVector xn = FloatVector.fromArray(S, norms, r0);
-    FloatVector dv = best.add(xn).max(0f);
-    dv.intoArray(dist, r0);
-    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
-    FloatVector tie = xn.add(p.cmax).mul(2f * p.tau);
-    VectorMask<Float> near = second.sub(best).compare(VectorOperators.LE, tie);
-    // The winner's bound, with its own norm: ||c||^2 <= (|x - c| + |x|)^2 <= 2 (dist + ||x||^2).
-    FloatVector cw = dv.add(xn).mul(2f);
-    VectorMask<Float> loose = xn.add(cw).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
-    long bits = near.or(loose).toLong();
-    if (bits != 0) exact(data, base, p, r0, bits, near.toLong(), dist, arg);
-  }
-
-  /** The exact fallback for the lanes in {@code bits}: float64 difference form; all centroids for near-ties. */
-  private static void exact(float[] data, int base, Prepared p, int r0, long bits, long near, float[] dist, int[] arg) {
+  private static void exact(float[] data, int base, Prepared p, int r0, long bits, float[] dist, int[] arg) {
     final int d = p.d;
     final double[] c = p.exact;
     for (; bits != 0; bits &= bits - 1) {
       int lane = Long.numberOfTrailingZeros(bits);
-      int r = r0 + lane;
       int xo = base + lane;
-      if ((near & (1L << lane)) != 0) {
-        int bi = 0;
-        double bd = Double.POSITIVE_INFINITY;
-        for (int ci = 0; ci < p.k; ci++) {
-          double s = 0;
-          for (int j = 0; j < d; j++) {
-            double t = data[xo + j * L] - c[ci * d + j];
-            s += t * t;
-          }
-          if (s < bd) {
-            bd = s;
-            bi = ci;
-          }
-        }
-        arg[r] = bi;
-        dist[r] = (float) bd;
-      } else {
-        int ci = arg[r];
+      int bi = 0;
+      double bd = Double.POSITIVE_INFINITY;
+      for (int ci = 0; ci < p.k; ci++) {
         double s = 0;
         for (int j = 0; j < d; j++) {
           double t = data[xo + j * L] - c[ci * d + j];
           s += t * t;
         }
-        dist[r] = (float) s;
+        if (s < bd) { // strict: ties to the lowest index, as everywhere
+          bd = s;
+          bi = ci;
+        }
       }
+      arg[r0 + lane] = bi;
+      dist[r0 + lane] = (float) bd;
     }
   }
 
@@ -332,9 +310,7 @@ final class VectorKernels implements CpuKernels {
     final float[] cn = p.norms;
     FloatVector best = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
     FloatVector bestIdx = FloatVector.zero(S);
-    FloatVector second = best;
     FloatVector best2 = best;
-    FloatVector second2 = best;
     FloatVector bestIdx2 = bestIdx;
     for (int c = 0; c < p.kPadded; c += GROUP) {
       FloatVector a0 = FloatVector.broadcast(S, cn[c]);
@@ -362,42 +338,53 @@ final class VectorKernels implements CpuKernels {
         a3 = xj.fma(m3, a3);
         e3 = yj.fma(m3, e3);
       }
-      // second = min(second, max(a, best)) before best moves: the runner-up, for the tie test.
-      second = second.min(a0.max(best));
       VectorMask<Float> m = a0.lt(best);
       best = best.blend(a0, m);
       bestIdx = bestIdx.blend(c, m);
-      second = second.min(a1.max(best));
       m = a1.lt(best);
       best = best.blend(a1, m);
       bestIdx = bestIdx.blend(c + 1, m);
-      second = second.min(a2.max(best));
       m = a2.lt(best);
       best = best.blend(a2, m);
       bestIdx = bestIdx.blend(c + 2, m);
-      second = second.min(a3.max(best));
       m = a3.lt(best);
       best = best.blend(a3, m);
       bestIdx = bestIdx.blend(c + 3, m);
-      second2 = second2.min(e0.max(best2));
       m = e0.lt(best2);
       best2 = best2.blend(e0, m);
       bestIdx2 = bestIdx2.blend(c, m);
-      second2 = second2.min(e1.max(best2));
       m = e1.lt(best2);
       best2 = best2.blend(e1, m);
       bestIdx2 = bestIdx2.blend(c + 1, m);
-      second2 = second2.min(e2.max(best2));
       m = e2.lt(best2);
       best2 = best2.blend(e2, m);
       bestIdx2 = bestIdx2.blend(c + 2, m);
-      second2 = second2.min(e3.max(best2));
       m = e3.lt(best2);
       best2 = best2.blend(e3, m);
       bestIdx2 = bestIdx2.blend(c + 3, m);
     }
-    finish(data, base, p, norms, r0, dist, arg, best, second, bestIdx);
-    finish(data, base2, p, norms, r0 + L, dist, arg, best2, second2, bestIdx2);
+    {
+      // Distances, labels and the precision safeguard (see exactLanes), inline: a vector
+      // passed to a method that is not inlined is boxed.
+      FloatVector xn = FloatVector.fromArray(S, norms, r0);
+      FloatVector dv = best.add(xn).max(0f);
+      dv.intoArray(dist, r0);
+      ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+      VectorMask<Float> loose = xn.mul(3f).add(dv.mul(2f)).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+      long bits = loose.toLong();
+      if (bits != 0) exact(data, base, p, r0, bits, dist, arg);
+    }
+    {
+      // Distances, labels and the precision safeguard (see exactLanes), inline: a vector
+      // passed to a method that is not inlined is boxed.
+      FloatVector xn = FloatVector.fromArray(S, norms, r0 + L);
+      FloatVector dv = best2.add(xn).max(0f);
+      dv.intoArray(dist, r0 + L);
+      ((IntVector) bestIdx2.convert(VectorOperators.F2I, 0)).intoArray(arg, r0 + L);
+      VectorMask<Float> loose = xn.mul(3f).add(dv.mul(2f)).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+      long bits = loose.toLong();
+      if (bits != 0) exact(data, base2, p, r0 + L, bits, dist, arg);
+    }
   }
 
   @Override
