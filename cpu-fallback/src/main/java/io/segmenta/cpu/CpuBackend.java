@@ -150,12 +150,56 @@ public final class CpuBackend implements ComputeBackend {
       for (int i = 0; i < count; i++) acc.add(partials[i]);
     }
     if (totals != null) totals.applyTo(acc);
+    if (kernels.centres()) exactInertia(m, centroids, k, d, acc);
     if (kernels.centres()) {
       double[] mean = m.mean();
       for (int c = 0; c < k; c++) {
         for (int j = 0; j < d; j++) result.sums[c * d + j] += result.weights[c] * mean[j];
       }
     }
+  }
+
+  /**
+   * Replaces the inertia summed from the float32 distances by the float64 identity
+   * {@code sum_i w_i ||x_i - c_(l_i)||^2 = Q - sum_c (2 c.S_c - W_c ||c||^2)} over the centred rows
+   * ({@code Q} = sum of w ||x||^2, computed once per resident matrix, chunk by chunk in order; S_c,
+   * W_c the step's float64 sums and weights, before the mean is added back). Its rounding error is
+   * about 2^-50 of the terms, far below float32's, so it stays exact for data far from the origin;
+   * when even that bound is not small against the result (k near n), or the matrix is streamed, the
+   * float32 sum (rows near-exact by the kernel's fallback) is kept.
+   */
+  private void exactInertia(CpuMatrix m, double[] centroids, int k, int d, KMeansStepResult acc) {
+    if (m.streamed()) return;
+    if (!m.squaresKnown()) {
+      int n = m.chunkCount();
+      double[] q = new double[n];
+      runAll(n, i -> q[i] = kernels.squares(m.chunk(i), d));
+      double total = 0;
+      for (double v : q) total += v; // chunk order: the same bits for any thread count
+      m.squares(total);
+    }
+    double q = m.squares();
+    if (Double.isNaN(q)) return;
+    double[] mean = m.mean();
+    double cross = 0;
+    double scale = q;
+    for (int c = 0; c < k; c++) {
+      double dot = 0;
+      double nn = 0;
+      double mag = 0;
+      for (int j = 0; j < d; j++) {
+        double cj = centroids[c * d + j] - mean[j];
+        double sj = acc.sums[c * d + j];
+        dot += cj * sj;
+        mag += Math.abs(cj * sj);
+        nn += cj * cj;
+      }
+      cross += 2 * dot - acc.weights[c] * nn;
+      scale += 2 * mag + acc.weights[c] * nn;
+    }
+    double inertia = q - cross;
+    // float64 error of the identity: a few ulps of its largest terms per row and per cluster.
+    if (inertia > 0x1p-30 * scale) acc.inertia = inertia;
   }
 
   @Override

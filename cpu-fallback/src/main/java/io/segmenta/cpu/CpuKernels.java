@@ -67,4 +67,12 @@ interface CpuKernels {
    * colStart}), each added to the group c whose range {@code [bounds[c], bounds[c + 1])} holds it.
    */
   void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out, int outOff);
+
+  /**
+   * The weighted sum of the squared (centred) norms of the chunk's rows in float64, for the exact
+   * inertia {@code Q - sum_c (2 c.S_c - W_c ||c||^2)}; NaN when the kernel does not offer it.
+   */
+  default double squares(CpuChunk chunk, int d) {
+    return Double.NaN;
+  }
 }

@@ -76,6 +76,23 @@ final class CpuMatrix implements DeviceMatrix {
     return (int) Math.min(CpuBackend.CHUNK_ROWS, rows - (long) i * CpuBackend.CHUNK_ROWS);
   }
 
+  /** The float64 weighted sum of squared centred norms, cached; NaN until computed or if unknown. */
+  private volatile double squares = Double.NaN;
+  private volatile boolean squaresKnown;
+
+  double squares() {
+    return squares;
+  }
+
+  boolean squaresKnown() {
+    return squaresKnown;
+  }
+
+  void squares(double q) {
+    squares = q;
+    squaresKnown = true;
+  }
+
   boolean streamed() {
     return source != null;
   }

@@ -22,6 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  * loaded coordinate vector is reused 4 times; the argmin is a compare-and-blend over lanes, strict
  * so ties go to the lowest index as in the scalar path. Lane reductions of floats are never used:
  * their order differs between the interpreter and C2, which would break bitwise reproducibility.
+ *
+ * <p>Precision (issue 16): centring does not help when the data sits far from its mean relative to
+ * its spread (groups far apart). A row whose float32 error bound is not small against its distance
+ * is re-assigned in float64 over all centroids (see {@code exact}). The inertia is not summed from
+ * the float32 distances but from float64 sums in {@link CpuBackend}.
  */
 final class VectorKernels implements CpuKernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -88,14 +93,27 @@ final class VectorKernels implements CpuKernels {
     return new CpuChunk(data, norms, w, rows);
   }
 
-  /** Centred centroids, pre-multiplied by -2, padded to a multiple of GROUP with +inf norms. */
-  private record Prepared(float[] m2c, float[] norms, int k, int kPadded, int d) {}
+  /**
+   * Centred centroids, pre-multiplied by -2, padded to a multiple of GROUP with +inf norms; the
+   * same centred centroids in float64 ({@code exact}) for the exact fallback; {@code cmax} the
+   * largest centred squared norm; {@code tau} the factor of the expansion's error bound.
+   */
+  private record Prepared(float[] m2c, float[] norms, double[] exact, int k, int kPadded, int d, float cmax, float tau) {}
+
+  /**
+   * A row is re-assigned exactly (float64, difference form) when the expansion's (pessimistic) error
+   * bound exceeds this fraction of its distance, whatever the data's offset. The inertia does not
+   * depend on it: {@link CpuBackend} computes it from float64 sums ({@link #squares}).
+   */
+  private static final float REL = 0x1p-10f;
 
   @Override
   public Object prepare(double[] centroids, int k, int d, double[] mean) {
     int kp = (k + GROUP - 1) / GROUP * GROUP;
     float[] m2c = new float[kp * d];
     float[] cn = new float[kp];
+    double[] exact = new double[k * d];
+    double cmax = 0;
     for (int c = 0; c < kp; c++) {
       if (c >= k) {
         cn[c] = Float.POSITIVE_INFINITY; // never strictly less than the running best
@@ -103,13 +121,20 @@ final class VectorKernels implements CpuKernels {
       }
       double nn = 0;
       for (int j = 0; j < d; j++) {
-        float v = (float) (centroids[c * d + j] - mean[j]);
+        double e = centroids[c * d + j] - mean[j];
+        exact[c * d + j] = e;
+        float v = (float) e;
         m2c[c * d + j] = -2f * v;
         nn += (double) v * v;
       }
       cn[c] = (float) nn;
+      cmax = Math.max(cmax, nn);
     }
-    return new Prepared(m2c, cn, k, kp, d);
+    // |error| of ||c||^2 - 2 x.c summed by d FMAs in float32 (and of the two float norms) is at
+    // most (d + 2) u (||c||^2 + 2 |x| |c|) <= 2 (d + 2) u (||x||^2 + ||c||^2), u = 2^-24; tau
+    // doubles that again for safety.
+    float tau = (float) (4.0 * (d + 2) * 0x1p-24);
+    return new Prepared(m2c, cn, exact, k, kp, d, (float) (cmax * (1 + 0x1p-20)), tau);
   }
 
   /**
@@ -229,9 +254,52 @@ final class VectorKernels implements CpuKernels {
       best = best.blend(a3, m);
       bestIdx = bestIdx.blend(c + 3, m);
     }
-    // ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c), clamped at 0 against rounding.
-    best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
-    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+    {
+      // Distances, labels and the precision safeguard (see exactLanes), inline: a vector
+      // passed to a method that is not inlined is boxed.
+      FloatVector xn = FloatVector.fromArray(S, norms, r0);
+      FloatVector dv = best.add(xn).max(0f);
+      dv.intoArray(dist, r0);
+      ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+      VectorMask<Float> loose = xn.mul(3f).add(dv.mul(2f)).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+      long bits = loose.toLong();
+      if (bits != 0) exact(data, base, p, r0, bits, dist, arg);
+    }
+  }
+
+  /**
+   * The precision safeguard. A block's distances and labels come from
+   * {@code ||x - c||^2 = ||x||^2 + (||c||^2 - 2 x.c)}, clamped at 0. Its error is at most
+   * {@code E = tau (||x||^2 + ||c||^2)} per row, and {@code ||c||^2 <= 2 (dist + ||x||^2)} for the
+   * winner. Where E exceeds {@link #REL} of the distance (a point close to its centre but far from
+   * the mean, relative to the spread: rare in ordinary data, every row when groups sit far apart)
+   * the row is re-assigned in float64 over all centroids, distance included. Elsewhere the chosen
+   * centroid is within 2E <= 2 REL of the distance of the nearest one, and the distance within E:
+   * relative 2^-9 at worst (the actual float32 error is far smaller than the bound). The test is a
+   * function of the data alone, so the results stay deterministic.
+   */
+  private static void exact(float[] data, int base, Prepared p, int r0, long bits, float[] dist, int[] arg) {
+    final int d = p.d;
+    final double[] c = p.exact;
+    for (; bits != 0; bits &= bits - 1) {
+      int lane = Long.numberOfTrailingZeros(bits);
+      int xo = base + lane;
+      int bi = 0;
+      double bd = Double.POSITIVE_INFINITY;
+      for (int ci = 0; ci < p.k; ci++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          double t = data[xo + j * L] - c[ci * d + j];
+          s += t * t;
+        }
+        if (s < bd) { // strict: ties to the lowest index, as everywhere
+          bd = s;
+          bi = ci;
+        }
+      }
+      arg[r0 + lane] = bi;
+      dist[r0 + lane] = (float) bd;
+    }
   }
 
   /** {@link #assignBlock} for two adjacent blocks: each centroid broadcast serves 2L rows. */
@@ -295,10 +363,28 @@ final class VectorKernels implements CpuKernels {
       best2 = best2.blend(e3, m);
       bestIdx2 = bestIdx2.blend(c + 3, m);
     }
-    best.add(FloatVector.fromArray(S, norms, r0)).max(0f).intoArray(dist, r0);
-    ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
-    best2.add(FloatVector.fromArray(S, norms, r0 + L)).max(0f).intoArray(dist, r0 + L);
-    ((IntVector) bestIdx2.convert(VectorOperators.F2I, 0)).intoArray(arg, r0 + L);
+    {
+      // Distances, labels and the precision safeguard (see exactLanes), inline: a vector
+      // passed to a method that is not inlined is boxed.
+      FloatVector xn = FloatVector.fromArray(S, norms, r0);
+      FloatVector dv = best.add(xn).max(0f);
+      dv.intoArray(dist, r0);
+      ((IntVector) bestIdx.convert(VectorOperators.F2I, 0)).intoArray(arg, r0);
+      VectorMask<Float> loose = xn.mul(3f).add(dv.mul(2f)).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+      long bits = loose.toLong();
+      if (bits != 0) exact(data, base, p, r0, bits, dist, arg);
+    }
+    {
+      // Distances, labels and the precision safeguard (see exactLanes), inline: a vector
+      // passed to a method that is not inlined is boxed.
+      FloatVector xn = FloatVector.fromArray(S, norms, r0 + L);
+      FloatVector dv = best2.add(xn).max(0f);
+      dv.intoArray(dist, r0 + L);
+      ((IntVector) bestIdx2.convert(VectorOperators.F2I, 0)).intoArray(arg, r0 + L);
+      VectorMask<Float> loose = xn.mul(3f).add(dv.mul(2f)).mul(p.tau).compare(VectorOperators.GT, dv.mul(REL));
+      long bits = loose.toLong();
+      if (bits != 0) exact(data, base2, p, r0 + L, bits, dist, arg);
+    }
   }
 
   @Override
