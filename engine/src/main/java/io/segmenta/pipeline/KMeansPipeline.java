@@ -144,12 +144,25 @@ public final class KMeansPipeline {
     }
     try (RunEvents.Meter m = events.bytes("Reading " + t.file().getFileName(), t.file())) {
       TableOptions opts = t.options();
+      // Dropped rows meant for the run directory go to its staged copy (what commit() moves into place).
+      Path droppedTo = opts.droppedRows();
+      if (droppedTo != null && droppedTo.toAbsolutePath().normalize().startsWith(job.out().toAbsolutePath().normalize())) {
+        opts = opts.withDroppedRows(dir(stage).resolve(job.out().toAbsolutePath().normalize().relativize(droppedTo.toAbsolutePath().normalize())));
+      }
       TableReader.Read read = TableReader.readWithReport(t.file(), opts, m::bytes);
       m.done();
-      if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(opts.missing().strategy()));
-      readReport = read.missing();
+      io.segmenta.data.MissingValues.Report rep = read.missing();
+      if (rep.droppedFile() != null) {
+        rep = new io.segmenta.data.MissingValues.Report(rep.droppedRows(), rep.columns(), rep.missingPerColumn(), rep.fillValues(), rep.droppedLines(), droppedTo);
+      }
+      if (rep.missingCells() > 0) events.note("missing values: " + rep.describe(opts.missing().strategy()));
+      readReport = rep;
       return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null);
     }
+  }
+
+  private static Path dir(RunDir stage) {
+    return stage.path();
   }
 
   private KMeansParams paramsFor(int k, Dataset data) {

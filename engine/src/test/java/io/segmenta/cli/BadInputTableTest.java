@@ -301,18 +301,18 @@ class BadInputTableTest {
     assertFalse(Files.exists(f.getParent().resolve("out2").resolve("dropped.csv")));
   }
 
-  /** Decimal commas in a semicolon transaction log: --format semicolon reads 12,50 as 12.5. */
+  /**
+   * Decimal commas in a semicolon transaction log: not yet read by segment rfm (its --format takes auto, csv, tsv or
+   * whitespace); today the value is refused, exit 2, naming the file, line, column and value. Issue 18 leaves this open.
+   */
   @Test
-  void semicolonTransactionLogWithDecimalCommas() throws IOException {
+  void semicolonTransactionLogWithDecimalCommasIsNamedClearly() throws IOException {
     Path f = dir.resolve("semi").resolve("tx.csv");
     Files.createDirectories(f.getParent());
     Files.writeString(f, TX_HEADER.replace(',', ';') + "536365;85123A;X;2;2010-12-01 08:26:00;12,50;17850;UK\n");
     Path store = f.getParent().resolve("store");
     Outcome o = run("rfm", "--input", f.toString(), "--store", store.toString(), "--preset", "online-retail", "--format", "semicolon", "--progress", "never");
-    assertEquals(0, o.code(), o.err());
-    Outcome l = run("lookup", "--store", store.toString(), "--id", "17850");
-    assertEquals(0, l.code(), l.err());
-    assertTrue(l.out().contains("25"), "monetary 2 x 12,50 = 25: " + l.out());
+    check(bad("decimal comma", "tx.csv", null, List.of(), "FILE", "line 2", "UnitPrice", "'12,50'"), o, f);
   }
 
   /** Exit 1 is reserved for bugs: not one case of any table reaches it. */
