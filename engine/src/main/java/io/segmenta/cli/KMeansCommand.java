@@ -141,7 +141,8 @@ final class KMeansCommand implements Callable<Integer> {
   private KMeansJob job() {
     Source source = transactions != null ? new Source.Transactions(transactions, preset)
         : store != null ? new Source.Store(store)
-        : table.sql != null ? new Source.Sql(table.sql, table.options(List.of())) : new Source.Table(table.input, table.options(List.of()));
+        : table.sql != null ? new Source.Sql(table.sql, table.options(List.of(), run.out.resolve("dropped.csv")))
+        : new Source.Table(table.input, table.options(List.of(), run.out.resolve("dropped.csv")));
     int[] range = KArgs.range(spec, params.k);
     KMeansJob.Builder b = KMeansJob.builder(source, run.out).force(run.force).kRange(range[0], range[1])
         .nInit(params.nInit).maxIter(params.maxIter).tol(params.tol).seed(params.seed).swaps(params.swaps)

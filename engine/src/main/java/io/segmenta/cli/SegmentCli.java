@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  * The {@code segment} command line tool.
  *
  * <p>Exit codes: 0 success; 2 bad usage or bad input (the message names the parameter, file, line
- * or column); 3 the requested backend cannot run here; 4 a looked-up id is not in the run; 1 an unexpected failure; 130 cancelled
+ * or column; an I/O error reading a file the user named is also 2); 3 the requested backend cannot run here; 4 a looked-up id is not in the run; 1 an unexpected failure; 130 cancelled
  * (Ctrl-C).
  */
 @Command(name = "segment", mixinStandardHelpOptions = true, versionProvider = SegmentCli.Version.class,
@@ -87,6 +87,18 @@ public final class SegmentCli {
         c.getErr().println("segment: " + t.getMessage() + "; no outputs were written (add --cpu-fallback to finish such a run on the CPU)");
         return EXIT_BACKEND;
       }
+      if (t instanceof java.io.UncheckedIOException u) {
+        // Its own message, where the code that wrapped it named the file; else the I/O error's.
+        String m = u.getMessage();
+        boolean own = m != null && u.getCause() != null && !m.equals(u.getCause().toString());
+        c.getErr().println("segment: " + (own ? m : describe(u.getCause())));
+        return EXIT_USAGE;
+      }
+      if (t instanceof java.io.IOException io) {
+        // A file the user named cannot be read (or an output cannot be written): their problem to fix, not a bug.
+        c.getErr().println("segment: " + describe(io));
+        return EXIT_USAGE;
+      }
       if (t instanceof CancellationException) {
         c.getErr().println("segment: cancelled");
         return EXIT_CANCELLED;
@@ -96,6 +108,18 @@ public final class SegmentCli {
       return EXIT_FAILURE;
     });
     return cmd;
+  }
+
+  /** An I/O error in words that name the file: no stack trace, no exception class for the common cases. */
+  static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException f) return "no such file or directory: " + f.getFile();
+    if (e instanceof java.nio.file.AccessDeniedException f) return "permission denied: " + f.getFile();
+    if (e instanceof java.nio.file.NotDirectoryException f) return "not a directory: " + f.getFile();
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return "cannot read or write " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason());
+    }
+    String m = e.getMessage();
+    return "I/O error: " + (m == null || m.isBlank() ? e.getClass().getSimpleName() : m);
   }
 
   /** The version from the jar's manifest, or "development" when run from classes. */

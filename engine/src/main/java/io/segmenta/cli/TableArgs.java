@@ -20,7 +20,7 @@ final class TableArgs {
   String sql;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
-      description = "auto, csv, tsv or whitespace (default: ${DEFAULT-VALUE}: a comma in the first line means CSV, "
+      description = "auto, csv, tsv, semicolon (decimal commas: 12,50), semicolon-point (decimal points) or whitespace (default: ${DEFAULT-VALUE}: a comma in the first line means CSV, "
           + "else a tab means TSV, else whitespace).")
   String format;
 
@@ -46,8 +46,19 @@ final class TableArgs {
           + "(default: ${DEFAULT-VALUE}: stop and name the line and column). What was done is reported.")
   String missing;
 
+  @Option(names = "--dropped", paramLabel = "FILE",
+      description = "Where the rows left out by --missing drop are written (line, reason, fields); "
+          + "default for commands with --out: OUT/dropped.csv, written only when a row was dropped. The count is reported on stderr and in summary.json.")
+  java.nio.file.Path dropped;
+
   TableOptions options(List<String> defaultColumns) {
+    return options(defaultColumns, null);
+  }
+
+  /** The options, the dropped rows going to --dropped or else to {@code defaultDropped} (null: counted only). */
+  TableOptions options(List<String> defaultColumns, java.nio.file.Path defaultDropped) {
     List<String> cols = columns == null || columns.isEmpty() ? defaultColumns : columns;
-    return new TableOptions(TextFormat.parse(format), header, cols, idColumn, weightColumn, MissingValues.parse(missing));
+    return new TableOptions(TextFormat.parse(format), header, cols, idColumn, weightColumn, MissingValues.parse(missing),
+        dropped != null ? dropped : defaultDropped);
   }
 }

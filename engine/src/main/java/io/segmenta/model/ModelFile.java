@@ -131,6 +131,9 @@ public final class ModelFile {
   private static Checked read(Path file, int kind) {
     byte[] all;
     try {
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new ModelFormatException(file + " is " + (Files.isDirectory(file) ? "a directory" : "not a regular file") + ", not a model file");
+      }
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new ModelFormatException(file + " has " + size + " bytes; a model file is at most " + MAX_FILE_BYTES

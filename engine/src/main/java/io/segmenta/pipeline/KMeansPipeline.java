@@ -115,6 +115,9 @@ public final class KMeansPipeline {
   }
 
   /** What the read step produced. */
+  /** What the reader did with missing values (dropped rows, filled cells), for summary.json; null when nothing was missing. */
+  private io.segmenta.data.MissingValues.Report readReport;
+
   private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout,
                        io.segmenta.ingest.PurchaseLog purchases) {}
 
@@ -175,21 +178,37 @@ public final class KMeansPipeline {
       // Through DuckDB; the summary names no file for a query.
       io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readSql(q.query(), q.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(q.options().missing().strategy()));
+      readReport = read.missing();
       return new Input(read.data(), null, null, (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     Source.Table t = (Source.Table) src;
     if (io.segmenta.data.sql.DuckDbSource.isParquet(t.file())) {
       io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readParquet(t.file(), t.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
       if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(t.options().missing().strategy()));
+      readReport = read.missing();
       return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     try (RunEvents.Meter m = events.bytes("Reading " + t.file().getFileName(), t.file())) {
       TableOptions opts = t.options();
+      // Dropped rows meant for the run directory go to its staged copy (what commit() moves into place).
+      Path droppedTo = opts.droppedRows();
+      if (droppedTo != null && droppedTo.toAbsolutePath().normalize().startsWith(job.out().toAbsolutePath().normalize())) {
+        opts = opts.withDroppedRows(dir(stage).resolve(job.out().toAbsolutePath().normalize().relativize(droppedTo.toAbsolutePath().normalize())));
+      }
       TableReader.Read read = TableReader.readWithReport(t.file(), opts, m::bytes);
       m.done();
-      if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(opts.missing().strategy()));
+      io.segmenta.data.MissingValues.Report rep = read.missing();
+      if (rep.droppedFile() != null) {
+        rep = new io.segmenta.data.MissingValues.Report(rep.droppedRows(), rep.columns(), rep.missingPerColumn(), rep.fillValues(), rep.droppedLines(), droppedTo);
+      }
+      if (rep.missingCells() > 0) events.note("missing values: " + rep.describe(opts.missing().strategy()));
+      readReport = rep;
       return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
+  }
+
+  private static Path dir(RunDir stage) {
+    return stage.path();
   }
 
   private KMeansParams paramsFor(int k, Dataset data) {
@@ -252,7 +271,7 @@ public final class KMeansPipeline {
       long v = version;
       return phases.time(Phase.WRITE, () -> {
         RunOutputs.writeKMeansSummary(dir, data, result, engine.backend(), in.shownInput(), in.readSeconds(),
-            iterations == 0 ? Double.NaN : iterationSeconds / iterations, writeSeconds, fit.curve(), phases);
+            iterations == 0 ? Double.NaN : iterationSeconds / iterations, writeSeconds, fit.curve(), phases, readReport);
         return new KMeansRun(result, data.columns(), ins.profiles(), job.out(), job.out().resolve("report.html"), v, phases);
       });
     }

@@ -65,6 +65,13 @@ public final class RunOutputs {
   public static void writeKMeansSummary(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds,
                                         double secondsPerIteration, double writeSeconds, java.util.List<io.segmenta.kmeans.ChooseK.Point> elbow,
                                         Phases phases) {
+    writeKMeansSummary(dir, data, r, backend, input, readSeconds, secondsPerIteration, writeSeconds, elbow, phases, null);
+  }
+
+  /** The same, with what the reader did with missing values: rows dropped (and where they were written), cells filled. */
+  public static void writeKMeansSummary(Path dir, Dataset data, KMeansResult r, BackendInfo backend, Path input, double readSeconds,
+                                        double secondsPerIteration, double writeSeconds, java.util.List<io.segmenta.kmeans.ChooseK.Point> elbow,
+                                        Phases phases, io.segmenta.data.MissingValues.Report missing) {
     KMeansModel m = r.model();
     long[] sizes = segmentSizes(r);
     Json j = new Json();
@@ -92,6 +99,9 @@ public final class RunOutputs {
     j.field("input", input == null ? "--sql query" : input.toString());
     j.strings("columns", m.columns());
     j.field("weighted", data.weights() != null);
+    j.field("missing_cells", missing == null ? 0 : missing.missingCells());
+    j.field("dropped_rows", missing == null ? 0 : missing.droppedRows());
+    if (missing != null && missing.droppedFile() != null) j.field("dropped_file", missing.droppedFile().toString());
     j.field("init", m.params().init().label());
     j.field("n_init", m.params().effectiveNInit());
     j.field("swaps", m.params().swaps());

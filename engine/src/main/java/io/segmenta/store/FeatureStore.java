@@ -104,7 +104,7 @@ public final class FeatureStore implements AutoCloseable {
     if (!Files.exists(commit)) {
       boolean any = StoreFiles.ALL.stream().anyMatch(f -> Files.exists(dir.resolve(f)));
       throw new StoreException(any
-          ? "the feature store at " + dir + " is incomplete: it has no commit marker, so its ingest was interrupted (or is "
+          ? "the feature store at " + dir + " is incomplete (half-written): it has no commit marker, so its ingest was interrupted (or is "
               + "still running); run the ingest again"
           : "no feature store at " + dir + " (no " + StoreFiles.COMMIT + " or " + StoreFiles.HEADER + " there)");
     }
