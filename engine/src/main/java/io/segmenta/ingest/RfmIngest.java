@@ -374,7 +374,8 @@ public final class RfmIngest {
                 ta.isSupported(ChronoField.SECOND_OF_MINUTE) ? ta.get(ChronoField.SECOND_OF_MINUTE) : 0));
         return dt.toEpochSecond(ZoneOffset.UTC);
       } catch (java.time.DateTimeException e) {
-        throw bad(line, "column '" + l.timestamp() + "': '" + s + "' does not match the timestamp pattern '" + l.timestampPattern() + "'");
+        throw bad(line, "column '" + l.timestamp() + "': '" + s + "' does not match the timestamp pattern '" + l.timestampPattern() + "'"
+            + " (give the log's layout with --time-pattern, a java.time pattern such as 'MM/dd/yyyy HH:mm' or 'yyyy-MM-dd')");
       }
     }
 
