@@ -35,6 +35,7 @@ public final class SparkPeers {
     int n = 1_000_000, d = 16, k = 32, iters = 10, repeats = 3, partitions = 2;
     String curveParts = "1,2,4,8", curveRows = "1000000,10000000";
     boolean mllib = true;
+    int gmmN = 1_000_000, gmmIters = 3;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--n" -> n = Integer.parseInt(args[i + 1]);
@@ -46,6 +47,8 @@ public final class SparkPeers {
         case "--curve-partitions" -> curveParts = args[i + 1];
         case "--curve-rows" -> curveRows = args[i + 1];
         case "--mllib" -> mllib = Boolean.parseBoolean(args[i + 1]);
+        case "--gmm-n" -> gmmN = Integer.parseInt(args[i + 1]);
+        case "--gmm-iters" -> gmmIters = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -84,6 +87,7 @@ public final class SparkPeers {
       }
       System.out.printf(Locale.ROOT, "%nSegmenta's own iteration times in its last fit (one Spark job each): median %.4f s, min %.4f s%n",
           median(ownIterations), Arrays.stream(ownIterations).min().orElse(Double.NaN));
+      if (gmmN > 0) gmm(spark, x, Math.min(gmmN, n), d, init, gmmIters, partitions);
       df.unpersist();
       rdd.unpersist();
       if (!curveRows.equals("0")) curve(spark, d, k, iters, curveParts, curveRows);
@@ -141,6 +145,70 @@ public final class SparkPeers {
     // Epsilon 0: like tol 0, it stops early only when no centroid moved.
     return new org.apache.spark.mllib.clustering.KMeans().setK(init.length).setMaxIterations(iters).setEpsilon(0)
         .setInitialModel(new org.apache.spark.mllib.clustering.KMeansModel(start)).run(rdd.rdd());
+  }
+
+  /**
+   * SegmentaGaussianMixture (full covariances) against MLlib's GaussianMixture (RDD API, initial model) from the
+   * same initial Gaussians (the K-Means initial centroids, identity covariances, equal weights), no
+   * regularisation on either side; one fit of each length (MLlib's EM costs seconds per iteration here).
+   */
+  private static void gmm(SparkSession spark, float[] x, int n, int d, double[][] init, int iters, int partitions) {
+    int k = init.length;
+    double[] w = new double[k];
+    java.util.Arrays.fill(w, 1.0 / k);
+    double[][][] cov = new double[k][d][d];
+    for (int c = 0; c < k; c++) for (int j = 0; j < d; j++) cov[c][j][j] = 1;
+    Dataset<Row> df = vectors(spark, x, n, d, partitions).localCheckpoint(true);
+    df.count();
+    JavaRDD<org.apache.spark.mllib.linalg.Vector> rdd = df.javaRDD()
+        .map(r -> org.apache.spark.mllib.linalg.Vectors.fromML((org.apache.spark.ml.linalg.Vector) r.get(0))).persist(StorageLevel.MEMORY_ONLY());
+    rdd.count();
+    java.util.function.IntFunction<io.segmenta.spark.SegmentaGaussianMixtureModel> seg = it -> new io.segmenta.spark.SegmentaGaussianMixture()
+        .setInitialGaussians(w, init, cov).setRegCovar(0).setMaxIter(it).setTol(0).setBackend("cpu").fit(df);
+    java.util.function.IntFunction<org.apache.spark.mllib.clustering.GaussianMixtureModel> ml = it -> {
+      org.apache.spark.mllib.stat.distribution.MultivariateGaussian[] g = new org.apache.spark.mllib.stat.distribution.MultivariateGaussian[k];
+      for (int c = 0; c < k; c++) {
+        double[] cm = new double[d * d];
+        for (int a = 0; a < d; a++) cm[a * d + a] = 1;
+        g[c] = new org.apache.spark.mllib.stat.distribution.MultivariateGaussian(org.apache.spark.mllib.linalg.Vectors.dense(init[c]),
+            org.apache.spark.mllib.linalg.Matrices.dense(d, d, cm));
+      }
+      return new org.apache.spark.mllib.clustering.GaussianMixture().setK(k).setMaxIterations(it).setConvergenceTol(0)
+          .setInitialModel(new org.apache.spark.mllib.clustering.GaussianMixtureModel(w.clone(), g)).run(rdd.rdd());
+    };
+    seg.apply(1); // warm-up
+    long t0 = System.nanoTime();
+    io.segmenta.spark.SegmentaGaussianMixtureModel sm = seg.apply(iters);
+    double sWhole = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    seg.apply(1);
+    double sOne = (System.nanoTime() - t1) / 1e9;
+    long t2 = System.nanoTime();
+    org.apache.spark.mllib.clustering.GaussianMixtureModel mm = ml.apply(iters);
+    double mWhole = (System.nanoTime() - t2) / 1e9;
+    long t3 = System.nanoTime();
+    ml.apply(1);
+    double mOne = (System.nanoTime() - t3) / 1e9;
+    double worst = 0, scale = 0;
+    double[][] means = sm.engineModel().means();
+    for (int c = 0; c < k; c++) {
+      double[] mu = mm.gaussians()[c].mu().toArray();
+      for (int j = 0; j < d; j++) {
+        worst = Math.max(worst, Math.abs(mu[j] - means[c][j]));
+        scale = Math.max(scale, Math.abs(means[c][j]));
+      }
+    }
+    double sIter = (sWhole - sOne) / (iters - 1), mIter = (mWhole - mOne) / (iters - 1);
+    System.out.printf(Locale.ROOT, "%nGaussian mixture, %d x %d, k = %d, full covariances, %d EM iterations (tol 0), same initial Gaussians, "
+        + "one fit of each length; s/iter = (T(%d) - T(1)) / %d%n%n", n, d, k, iters, iters, iters - 1);
+    System.out.println("| contender | whole fit s | whole fit s (1 iter) | s/iter | mean log-likelihood | speed-up per iter |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    System.out.printf(Locale.ROOT, "| Segmenta (SegmentaGaussianMixture, cpu) | %.2f | %.2f | %.3f | %.10g | - |%n", sWhole, sOne, sIter, sm.logLikelihood());
+    System.out.printf(Locale.ROOT, "| Spark MLlib GaussianMixture 4.2.0 (RDD API, initial model) | %.2f | %.2f | %.3f | - | %.2fx |%n", mWhole, mOne, mIter,
+        mIter / sIter);
+    System.out.printf(Locale.ROOT, "%nlargest difference of the final means: %.2e (relative to the largest mean component %.3g)%n", worst / scale, scale);
+    rdd.unpersist();
+    df.unpersist();
   }
 
   /** Segmenta per iteration over partitions and rows; rows are generated inside the partitions (no driver copy). */
