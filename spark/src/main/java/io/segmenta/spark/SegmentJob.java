@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "segment spark", mixinStandardHelpOptions = true, usageHelpWidth = 120,
     description = "Segmentation on Spark: the engine's compute backends inside every executor.",
-    subcommands = {SegmentJob.KMeansJob.class})
+    subcommands = {SegmentJob.KMeansJob.class, SegmentJob.GmmJob.class, SegmentJob.RfmJob.class})
 public final class SegmentJob implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -46,7 +46,7 @@ public final class SegmentJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "name a job: kmeans");
+    throw new ParameterException(spec.commandLine(), "name a job: kmeans, gmm or rfm");
   }
 
   public static void main(String[] args) {
@@ -95,7 +95,8 @@ public final class SegmentJob implements Callable<Integer> {
     String weightColumn;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
-        description = "Repartition the input into N partitions first (default: 0 = as read).")
+        description = "Repartition the input into N partitions first (default: 0 = as read). This shuffles the rows, so a seeded "
+            + "initialisation may number the segments differently from segment kmeans/gmm on the same file; given initial centroids do not.")
     int partitions;
 
     @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "auto",
@@ -192,6 +193,180 @@ public final class SegmentJob implements Callable<Integer> {
         out.printf(java.util.Locale.ROOT, "segment spark: %d rows, %d segments, inertia %.6g, %d iterations, %d partitions, %.2f s fit; "
             + "backends %s; outputs in %s%n", r.rows(), sizes.length, model.trainingCost(), model.numIter(), r.partitions(), r.seconds(),
             r.executorBackends(), in.out);
+        return 0;
+      } finally {
+        if (own) spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "gmm", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+      description = {"Gaussian mixture on Spark (SegmentaGaussianMixture). Writes, under --out: assignments/ (Parquet: the id column if "
+          + "given, segment, probability), components.csv (segment, size, weight, means in the input's units), model.segm and summary.json."})
+  static final class GmmJob implements Callable<Integer> {
+    @CommandLine.ParentCommand SegmentJob parent;
+    @CommandLine.Mixin Common in = new Common();
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--k", required = true, paramLabel = "K", description = "Number of components (>= 2).")
+    int k;
+
+    @Option(names = "--covariance", paramLabel = "TYPE", defaultValue = "full", description = "full, tied, diag or spherical (default: ${DEFAULT-VALUE}).")
+    String covariance;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "100", description = "EM iterations (default: ${DEFAULT-VALUE}).")
+    int maxIter;
+
+    @Option(names = "--tol", paramLabel = "TOL", defaultValue = "1e-3",
+        description = "Stop when the mean log-likelihood changes by less than TOL (default: ${DEFAULT-VALUE}, as the engine's segment gmm).")
+    double tol;
+
+    @Option(names = "--reg-covar", paramLabel = "R", defaultValue = "1e-6", description = "Added to the covariances' diagonals (default: ${DEFAULT-VALUE}).")
+    double regCovar;
+
+    @Option(names = "--n-init", paramLabel = "N", defaultValue = "1", description = "Initialisations; the highest lower bound wins (default: 1).")
+    int nInit;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--scale", paramLabel = "METHOD", defaultValue = "none", description = "none, standard or minmax (default: none).")
+    String scale;
+
+    @Override
+    public Integer call() throws Exception {
+      long t0 = System.nanoTime();
+      boolean own = parent.given == null;
+      SparkSession spark = own ? session(in.master, "segment spark gmm") : parent.given;
+      try {
+        Dataset<Row> df = read(spark, in);
+        List<String> cols = featureColumns(df, in);
+        double readSeconds = (System.nanoTime() - t0) / 1e9;
+        long f0 = System.nanoTime();
+        SegmentaGaussianMixture est = new SegmentaGaussianMixture().setK(k).setCovarianceType(covariance).setMaxIter(maxIter).setTol(tol)
+            .setRegCovar(regCovar).setNInit(nInit).setSeed(seed).setScale(scale).setBackend(in.backend).setInputCols(cols.toArray(new String[0]));
+        if (in.weightColumn != null) est.setWeightCol(in.weightColumn);
+        SegmentaGaussianMixtureModel model = est.fit(df);
+        double fitSeconds = (System.nanoTime() - f0) / 1e9;
+        Files.createDirectories(in.out);
+        Files.deleteIfExists(in.out.resolve("summary.json"));
+        List<org.apache.spark.sql.Column> keep = new ArrayList<>();
+        if (in.idColumn != null) keep.add(functions.col(in.idColumn));
+        keep.add(functions.col("prediction").as("segment"));
+        keep.add(org.apache.spark.sql.functions.array_max(org.apache.spark.ml.functions.vector_to_array(functions.col("probability"), "float64"))
+            .as("probability"));
+        String parquet = in.out.resolve("assignments").toAbsolutePath().toString();
+        model.transform(df).select(keep.toArray(new org.apache.spark.sql.Column[0])).write().mode("overwrite").parquet(parquet);
+        if (in.csv) {
+          spark.read().parquet(parquet).write().mode("overwrite").option("header", true).csv(in.out.resolve("assignments-csv").toAbsolutePath().toString());
+        }
+        io.segmenta.mixture.GmmModel g = model.engineModel();
+        long[] sizes = new long[g.k()];
+        for (Row row : spark.read().parquet(parquet).groupBy("segment").count().collectAsList()) sizes[row.getInt(0)] = row.getLong(1);
+        RunOutputs.atomically(in.out.resolve("components.csv"), w -> {
+          w.write("segment,size,weight");
+          for (String c : g.columns()) w.write("," + RunOutputs.csvField(c));
+          w.write("\n");
+          double[] wt = g.weights();
+          double[][] mu = g.means();
+          for (int c = 0; c < g.k(); c++) {
+            w.write(c + "," + sizes[c] + "," + RunOutputs.num(wt[c]));
+            for (double v : g.scaling().inverse(mu[c])) w.write("," + RunOutputs.num(v));
+            w.write("\n");
+          }
+        });
+        model.exportModelFile(in.out.resolve("model.segm"));
+        RunOutputs.Json j = new RunOutputs.Json();
+        j.field("algorithm", "gmm");
+        j.field("engine", "spark " + spark.version());
+        j.field("master", spark.sparkContext().master());
+        j.field("k", g.k());
+        j.field("d", g.d());
+        j.field("covariance_type", covariance);
+        j.field("lower_bound", g.lowerBound());
+        j.field("log_likelihood", g.logLikelihood());
+        j.field("iterations", g.iterations());
+        j.field("converged", g.converged());
+        j.field("partitions", df.rdd().getNumPartitions());
+        j.field("seconds", fitSeconds);
+        j.field("read_seconds", readSeconds);
+        j.field("whole_seconds", (System.nanoTime() - t0) / 1e9);
+        j.strings("columns", cols);
+        j.field("seed", seed);
+        j.field("tol", tol);
+        j.field("reg_covar", regCovar);
+        j.field("scale", scale);
+        j.longs("segment_sizes", sizes);
+        RunOutputs.finish(in.out, j);
+        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "segment spark: gmm, %d components (%s), lower bound %.6g, %d iterations, %.2f s fit; "
+            + "outputs in %s%n", g.k(), covariance, g.lowerBound(), g.iterations(), fitSeconds, in.out);
+        return 0;
+      } finally {
+        if (own) spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "rfm", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+      description = {"Per-customer RFM features of a transaction log on Spark (SparkRfm; the definitions of segment rfm). Writes, under --out: "
+          + "features/ (Parquet: customer_id and the features), rejects/ (Parquet: the lines excluded, with reject_reason) and summary.json."})
+  static final class RfmJob implements Callable<Integer> {
+    @CommandLine.ParentCommand SegmentJob parent;
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
+    String master;
+
+    @Option(names = "--transactions", required = true, paramLabel = "PATH", description = "The log: CSV with a header (gzip allowed), or Parquet.")
+    String input;
+
+    @Option(names = "--preset", paramLabel = "NAME", defaultValue = "online-retail", description = "The log's layout, as segment rfm's presets (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--reference-date", paramLabel = "YYYY-MM-DD", description = "Measure recency and tenure to this day (default: the day after the last transaction).")
+    java.time.LocalDate reference;
+
+    @Option(names = "--on-error", paramLabel = "POLICY", defaultValue = "skip", description = "Malformed lines: skip (counted, in rejects/) or fail (default: ${DEFAULT-VALUE}).")
+    String onError;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      long t0 = System.nanoTime();
+      if (!List.of("skip", "fail").contains(onError)) throw new ParameterException(spec.commandLine(), "--on-error: '" + onError + "' is not skip or fail");
+      Path p = Path.of(input);
+      if (!Files.exists(p) && !input.contains("://")) throw new InvalidInputException("--transactions: " + input + " does not exist");
+      io.segmenta.ingest.TransactionLayout layout = io.segmenta.ingest.TransactionLayout.preset(preset);
+      boolean own = parent.given == null;
+      SparkSession spark = own ? session(master, "segment spark rfm") : parent.given;
+      try {
+        boolean parquet = input.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet") || (Files.isDirectory(p) && detect(p).equals("parquet"));
+        Dataset<Row> tx = parquet ? spark.read().parquet(input) : SparkRfm.readCsv(spark, input);
+        SparkRfm.Result r = SparkRfm.compute(tx, layout, reference, onError.equals("fail"));
+        Files.createDirectories(out);
+        Files.deleteIfExists(out.resolve("summary.json"));
+        r.features().write().mode("overwrite").parquet(out.resolve("features").toAbsolutePath().toString());
+        r.rejects().write().mode("overwrite").parquet(out.resolve("rejects").toAbsolutePath().toString());
+        long customers = spark.read().parquet(out.resolve("features").toAbsolutePath().toString()).count();
+        RunOutputs.Json j = new RunOutputs.Json();
+        j.field("algorithm", "rfm");
+        j.field("engine", "spark " + spark.version());
+        j.field("master", spark.sparkContext().master());
+        j.field("input", input);
+        j.field("preset", preset);
+        j.field("lines", r.lines());
+        j.field("lines_without_customer", r.withoutCustomer());
+        j.field("lines_rejected", r.rejected());
+        j.field("customers", customers);
+        j.strings("features", r.featureNames());
+        j.field("reference", r.reference().toString());
+        j.field("seconds", (System.nanoTime() - t0) / 1e9);
+        RunOutputs.finish(out, j);
+        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "segment spark: rfm, %d lines -> %d customers x %d features; %d lines without a "
+            + "customer id and %d malformed excluded (see %s); outputs in %s%n", r.lines(), customers, r.featureNames().size(), r.withoutCustomer(),
+            r.rejected(), out.resolve("rejects"), out);
         return 0;
       } finally {
         if (own) spark.stop();

@@ -125,6 +125,58 @@ class SegmentJobTest {
   }
 
   @Test
+  void gmmJobMatchesSegmentGmm() throws IOException {
+    int n = 3000, d = 3, k = 3;
+    float[] x = SharedSpark.blobs(n, d, k, 8, 29);
+    StringBuilder sb = new StringBuilder("id,a,b,c\n");
+    for (int i = 0; i < n; i++) sb.append("C").append(i).append(',').append(x[i * d]).append(',').append(x[i * d + 1]).append(',').append(x[i * d + 2]).append('\n');
+    Path csv = Files.writeString(dir.resolve("g.csv"), sb);
+    Out e = engine("gmm", "--input", csv.toString(), "--id-column", "id", "--k", "" + k, "--covariance", "diag", "--seed", "3",
+        "--out", dir.resolve("eg").toString(), "--progress", "never");
+    assertEquals(0, e.status(), e.err());
+    Out s = job("gmm", "--input", csv.toString(), "--id-column", "id", "--k", "" + k, "--covariance", "diag", "--seed", "3", "--partitions", "4",
+        "--out", dir.resolve("sg").toString());
+    assertEquals(0, s.status(), s.err());
+    double el = number(Files.readString(dir.resolve("eg/summary.json")), "lower_bound");
+    double sl = number(Files.readString(dir.resolve("sg/summary.json")), "lower_bound");
+    assertEquals(el, sl, 1e-9 * Math.abs(el), "lower bound");
+    Map<String, Integer> engineSeg = new HashMap<>();
+    for (String line : Files.readAllLines(dir.resolve("eg/assignments.csv")).subList(1, n + 1)) {
+      String[] p = line.split(",");
+      engineSeg.put(p[0], Integer.parseInt(p[1]));
+    }
+    // --partitions shuffles the rows, so the seeded K-Means start may number the same components differently:
+    // the two partitions of the customers must be the same, label for label under one renaming.
+    Map<Integer, Integer> rename = new HashMap<>();
+    List<Row> got = SharedSpark.get().read().parquet(dir.resolve("sg/assignments").toString()).collectAsList();
+    assertEquals(n, got.size());
+    for (Row r : got) {
+      int was = engineSeg.get(r.getString(0));
+      assertEquals(rename.computeIfAbsent(r.getInt(1), any -> was), was, "customer " + r.getString(0));
+    }
+    assertEquals(k, new java.util.HashSet<>(rename.values()).size(), "a one-to-one renaming");
+    assertTrue(Files.isRegularFile(dir.resolve("sg/components.csv")));
+    assertEquals(k, io.segmenta.Segmenta.loadGmmModel(dir.resolve("sg/model.segm")).k());
+  }
+
+  @Test
+  void rfmJobCountsAndRefuses() throws IOException {
+    Path tx = Files.writeString(dir.resolve("tx.csv"), "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+        + "1,A,x,2,2011-01-01 10:00:00,1.5,17850,UK\n"
+        + "2,B,y,1,2011-01-05 10:00:00,4.0,17850,UK\n"
+        + "3,A,x,3,2011-01-03 10:00:00,1.5,,UK\n"
+        + "4,C,z,5,2011-01-04 10:00:00,2.0,12347,UK\n");
+    Out s = job("rfm", "--transactions", tx.toString(), "--out", dir.resolve("rfm").toString());
+    assertEquals(0, s.status(), s.err());
+    String summary = Files.readString(dir.resolve("rfm/summary.json"));
+    assertEquals(2, (int) number(summary, "customers"));
+    assertEquals(1, (int) number(summary, "lines_without_customer"));
+    assertEquals(2, SharedSpark.get().read().parquet(dir.resolve("rfm/features").toString()).count());
+    check(job("rfm", "--transactions", dir.resolve("none.csv").toString(), "--out", dir.resolve("r2").toString()), "none.csv does not exist");
+    check(job("rfm", "--transactions", tx.toString(), "--preset", "bogus", "--out", dir.resolve("r3").toString()), "bogus");
+  }
+
+  @Test
   void badInputIsExitTwoNamingWhatIsWrong() throws IOException {
     Path csv = Files.writeString(dir.resolve("t.csv"), "id,a,b,name\nC1,1,2,x\nC2,3,4,y\nC3,5,6,z\n");
     String out = dir.resolve("o").toString();
