@@ -40,7 +40,14 @@ public final class RunOutputs {
     }
     writeAssignments(dir.resolve("assignments.csv"), data, r.labels(), r.distances());
     long[] sizes = segmentSizes(r);
-    atomically(dir.resolve("centroids.csv"), w -> {
+    writeCentroids(dir.resolve("centroids.csv"), m, sizes);
+    Segmenta.saveModel(m, dir.resolve("model.segm"));
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** centroids.csv: segment, size, then each column's centroid value in the input's units. */
+  public static void writeCentroids(Path file, KMeansModel m, long[] sizes) {
+    atomically(file, w -> {
       w.write("segment,size");
       for (String c : m.columns()) w.write("," + csvField(c));
       w.write("\n");
@@ -51,8 +58,6 @@ public final class RunOutputs {
         w.write("\n");
       }
     });
-    Segmenta.saveModel(m, dir.resolve("model.segm"));
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static long[] segmentSizes(KMeansResult r) {

@@ -178,14 +178,8 @@ public final class SegmentJob implements Callable<Integer> {
         keep.add(functions.col("prediction").as("segment"));
         keep.add(functions.col("distance"));
         Dataset<Row> assigned = model.setDistanceCol("distance").transform(df).select(keep.toArray(new org.apache.spark.sql.Column[0]));
-        String parquet = in.out.resolve("assignments").toAbsolutePath().toString();
-        assigned.write().mode("overwrite").parquet(parquet);
-        if (in.csv) {
-          spark.read().parquet(parquet).write().mode("overwrite").option("header", true).csv(in.out.resolve("assignments-csv").toAbsolutePath().toString());
-        }
-        long[] sizes = new long[model.engineModel().k()];
-        for (Row row : spark.read().parquet(parquet).groupBy("segment").count().collectAsList()) sizes[row.getInt(0)] = row.getLong(1);
-        writeCentroids(in.out.resolve("centroids.csv"), model.engineModel(), sizes);
+        long[] sizes = writeAssignments(spark, assigned, in, model.engineModel().k());
+        RunOutputs.writeCentroids(in.out.resolve("centroids.csv"), model.engineModel(), sizes);
         model.exportModelFile(in.out.resolve("model.segm"));
         double writeSeconds = (System.nanoTime() - w0) / 1e9;
         writeSummary(in.out, spark, model.engineModel(), r, sizes, cols, readSeconds, writeSeconds, (System.nanoTime() - t0) / 1e9);
@@ -255,14 +249,8 @@ public final class SegmentJob implements Callable<Integer> {
         keep.add(functions.col("prediction").as("segment"));
         keep.add(org.apache.spark.sql.functions.array_max(org.apache.spark.ml.functions.vector_to_array(functions.col("probability"), "float64"))
             .as("probability"));
-        String parquet = in.out.resolve("assignments").toAbsolutePath().toString();
-        model.transform(df).select(keep.toArray(new org.apache.spark.sql.Column[0])).write().mode("overwrite").parquet(parquet);
-        if (in.csv) {
-          spark.read().parquet(parquet).write().mode("overwrite").option("header", true).csv(in.out.resolve("assignments-csv").toAbsolutePath().toString());
-        }
         io.segmenta.mixture.GmmModel g = model.engineModel();
-        long[] sizes = new long[g.k()];
-        for (Row row : spark.read().parquet(parquet).groupBy("segment").count().collectAsList()) sizes[row.getInt(0)] = row.getLong(1);
+        long[] sizes = writeAssignments(spark, model.transform(df).select(keep.toArray(new org.apache.spark.sql.Column[0])), in, g.k());
         RunOutputs.atomically(in.out.resolve("components.csv"), w -> {
           w.write("segment,size,weight");
           for (String c : g.columns()) w.write("," + RunOutputs.csvField(c));
@@ -431,19 +419,18 @@ public final class SegmentJob implements Callable<Integer> {
     return cols;
   }
 
-  /** centroids.csv as {@code segment kmeans} writes it: segment, size, then each column in the input's units. */
-  static void writeCentroids(Path file, KMeansModel m, long[] sizes) {
-    RunOutputs.atomically(file, w -> {
-      w.write("segment,size");
-      for (String c : m.columns()) w.write("," + RunOutputs.csvField(c));
-      w.write("\n");
-      double[][] c = m.centroidsInInputUnits();
-      for (int s = 0; s < c.length; s++) {
-        w.write(s + "," + sizes[s]);
-        for (double v : c[s]) w.write("," + RunOutputs.num(v));
-        w.write("\n");
-      }
-    });
+  /**
+   * Writes {@code assigned} (id, segment, ...) as Parquet in DIR/assignments, and as CSV in
+   * DIR/assignments-csv when asked; returns the size of each of the {@code k} segments.
+   */
+  static long[] writeAssignments(SparkSession spark, Dataset<Row> assigned, Common in, int k) {
+    String parquet = in.out.resolve("assignments").toAbsolutePath().toString();
+    assigned.write().mode("overwrite").parquet(parquet);
+    Dataset<Row> written = spark.read().parquet(parquet);
+    if (in.csv) written.write().mode("overwrite").option("header", true).csv(in.out.resolve("assignments-csv").toAbsolutePath().toString());
+    long[] sizes = new long[k];
+    for (Row row : written.groupBy("segment").count().collectAsList()) sizes[row.getInt(0)] = row.getLong(1);
+    return sizes;
   }
 
   private static void writeSummary(Path dir, SparkSession spark, KMeansModel m, SparkKMeansFit.Result r, long[] sizes, List<String> cols,
