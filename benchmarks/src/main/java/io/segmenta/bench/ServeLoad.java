@@ -59,6 +59,8 @@ public final class ServeLoad {
     double lookupRate = 5_000, predictRate = 1_000;
     String serverJar = "server/target/segmenta-server.jar", flags = "kernels/target/classes/segmenta-jvm.args", heap = "1g";
     Path work = Path.of("benchmarks", "work", "serve-load");
+    String phaseList = "lookup-rate,lookup-max,predict-rate,predict-max";
+    List<String> serverOpts = new ArrayList<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--rows" -> rows = Integer.parseInt(args[i + 1]);
@@ -70,6 +72,8 @@ public final class ServeLoad {
         case "--server-jar" -> serverJar = args[i + 1];
         case "--server-heap" -> heap = args[i + 1];
         case "--work" -> work = Path.of(args[i + 1]);
+        case "--phases" -> phaseList = args[i + 1];
+        case "--server-opt" -> serverOpts.add(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -109,8 +113,10 @@ public final class ServeLoad {
         if (Segmenta.publish(store, r) != v) throw new IllegalStateException("another process publishes into " + store.dir());
       };
       publishNext.run();
-      Process server = new ProcessBuilder(javaBin(), "@" + flags, "-Xmx" + heap, "-jar", serverJar, "serve", "--store", storeDir.toString(),
-          "--port", "0").redirectErrorStream(true).start();
+      List<String> cmd = new ArrayList<>(List.of(javaBin(), "@" + flags, "-Xms" + heap, "-Xmx" + heap));
+      cmd.addAll(serverOpts);
+      cmd.addAll(List.of("-jar", serverJar, "serve", "--store", storeDir.toString(), "--port", "0"));
+      Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       try {
         int port = awaitPort(server, work.resolve("server.log"));
         int n = rows;
@@ -141,12 +147,28 @@ public final class ServeLoad {
         Connect http = () -> new Http1Connection("127.0.0.1", port);
         closedLoop("warm-up (lookups, max)", http, lookup, concurrency, 5, null);
         closedLoop("warm-up (predict, max)", http, predict, concurrency, 3, null);
-        phases.add(openLoop("lookups at " + (long) lookupRate + "/s", http, lookup, lookupRate, concurrency, seconds, publishNext));
-        phases.add(closedLoop("lookups at the maximum (" + concurrency + " clients)", http, lookup, concurrency, seconds, publishNext));
-        phases.add(openLoop("predict (" + predictRows + " row) at " + (long) predictRate + "/s", http, predict, predictRate, concurrency, seconds,
-            publishNext));
-        phases.add(closedLoop("predict (" + predictRows + " row) at the maximum (" + concurrency + " clients)", http, predict, concurrency, seconds,
-            publishNext));
+        // A service that has run a while has also switched runs before: one publication during the warm-up, at the fixed rate.
+        openLoop("warm-up (lookups at the rate)", http, lookup, lookupRate, concurrency, 4, publishNext);
+        List<String> wanted = List.of(phaseList.split(","));
+        for (String w : wanted) {
+          if (!List.of("lookup-rate", "lookup-max", "predict-rate", "predict-max").contains(w)) {
+            throw new IllegalArgumentException("--phases: unknown phase '" + w + "' (lookup-rate, lookup-max, predict-rate, predict-max)");
+          }
+        }
+        if (wanted.contains("lookup-rate")) {
+          phases.add(openLoop("lookups at " + (long) lookupRate + "/s", http, lookup, lookupRate, concurrency, seconds, publishNext));
+        }
+        if (wanted.contains("lookup-max")) {
+          phases.add(closedLoop("lookups at the maximum (" + concurrency + " clients)", http, lookup, concurrency, seconds, publishNext));
+        }
+        if (wanted.contains("predict-rate")) {
+          phases.add(openLoop("predict (" + predictRows + " row) at " + (long) predictRate + "/s", http, predict, predictRate, concurrency,
+              seconds, publishNext));
+        }
+        if (wanted.contains("predict-max")) {
+          phases.add(closedLoop("predict (" + predictRows + " row) at the maximum (" + concurrency + " clients)", http, predict, concurrency,
+              seconds, publishNext));
+        }
       } finally {
         server.destroy();
         if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly();

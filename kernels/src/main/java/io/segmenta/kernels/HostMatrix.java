@@ -93,7 +93,8 @@ public final class HostMatrix {
    */
   public double[] columnMeans() {
     double[] sum = new double[d];
-    int block = Math.max(1, (1 << 16) / d);
+    // Blocks of at most 64K values, no larger than the matrix: a one-row predict must not allocate 256 KB.
+    int block = (int) Math.max(1, Math.min(n, (1 << 16) / d));
     float[] buf = new float[block * d];
     for (long r0 = 0; r0 < n; r0 += block) {
       int rows = (int) Math.min(block, n - r0);
