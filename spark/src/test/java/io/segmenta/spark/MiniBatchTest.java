@@ -65,6 +65,25 @@ class MiniBatchTest {
     System.out.printf("mini-batch: 8 vs 4 partitions, centroids rel %.3g%n", r8);
     assertTrue(r8 <= 1e-9, "8 partitions differ from 4 by " + r8);
 
+    // A task of step 5 that fails on its first attempt (Spark retries it: local[2,2]) changes nothing.
+    java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener l = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+        if (e.taskInfo().failed()) failed.incrementAndGet();
+      }
+    };
+    var sc = SharedSpark.get().sparkContext();
+    sc.addSparkListener(l);
+    try {
+      SegmentaKMeansModel retried = miniBatch().injectTaskFailure(5, 2).fit(SharedSpark.vectorFrame(x, N, D, 4));
+      sc.listenerBus().waitUntilEmpty();
+      assertEquals(1, failed.get(), "the injected failure ran once and was retried");
+      assertArrayEquals(a.engineModel().centroidsFlat(), retried.engineModel().centroidsFlat(), 0);
+    } finally {
+      sc.removeSparkListener(l);
+    }
+
     // Another seed draws other rows: a seed that did nothing would pass the checks above.
     SegmentaKMeansModel other = miniBatch().setSeed(6).fit(SharedSpark.vectorFrame(x, N, D, 4));
     assertTrue(SegmentaKMeansTest.relative(other.engineModel().centroids(), a.engineModel().centroids()) > 1e-6,
