@@ -58,13 +58,10 @@ public final class MiniBatchKMeans {
       centers = KMeans.fit(backend, subset(x, rows, w), KMeansParams.builder(k).seed(rng.nextLong()).build(), control).model().centroidsFlat();
     }
 
-    double[] counts = new double[k];
     KMeansStepResult res = new KMeansStepResult(k, d);
     int b = (int) Math.min(p.batchSize(), n);
     long[] batch = new long[b];
-    double alpha = Math.min(1.0, 2.0 * b / (n + 1));
-    double ewa = Double.NaN, bestEwa = Double.POSITIVE_INFINITY;
-    int noImprovement = 0;
+    MiniBatchUpdate update = new MiniBatchUpdate(k, d, n, b, p.maxNoImprovement());
     int steps = 0;
     boolean converged = false;
     while (steps < p.maxSteps()) {
@@ -76,23 +73,7 @@ public final class MiniBatchKMeans {
         backend.kmeansStep(dm, centers, k, asg, res);
       }
       steps++;
-      double bw = 0;
-      for (int c = 0; c < k; c++) {
-        double wc = res.weights[c];
-        bw += wc;
-        if (wc <= 0) continue;
-        for (int j = 0; j < d; j++) {
-          int o = c * d + j;
-          centers[o] = (centers[o] * counts[c] + res.sums[o]) / (counts[c] + wc);
-        }
-        counts[c] += wc;
-      }
-      double batchInertia = bw > 0 ? res.inertia / bw : 0;
-      ewa = Double.isNaN(ewa) ? batchInertia : ewa * (1 - alpha) + batchInertia * alpha;
-      if (ewa < bestEwa) {
-        bestEwa = ewa;
-        noImprovement = 0;
-      } else if (p.maxNoImprovement() > 0 && ++noImprovement >= p.maxNoImprovement()) {
+      if (update.apply(res, centers)) {
         converged = true;
         break;
       }

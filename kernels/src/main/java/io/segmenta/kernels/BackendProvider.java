@@ -22,6 +22,14 @@ public interface BackendProvider {
    */
   Availability probe(BackendChoice choice);
 
+  /**
+   * As {@link #probe(BackendChoice)} for the device {@code options} name ({@link
+   * BackendOptions#device()}); a provider without devices ignores it.
+   */
+  default Availability probe(BackendChoice choice, BackendOptions options) {
+    return probe(choice);
+  }
+
   /** Opens the backend. Called only after {@link #probe} said it is available. */
   ComputeBackend open(BackendChoice choice, BackendOptions options);
 

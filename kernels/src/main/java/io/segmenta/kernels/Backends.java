@@ -24,6 +24,15 @@ public final class Backends {
 
   /** Opens the backend for {@code choice}. */
   public static ComputeBackend open(BackendChoice choice, BackendOptions options) {
+    return open(choice, options, m -> {});
+  }
+
+  /**
+   * As {@link #open(BackendChoice, BackendOptions)}, also telling {@code passedOver} why {@code auto}
+   * passed over each earlier backend (every time, not once per JVM as the log does), so that a
+   * caller that opens one backend per device can say which device fell back and why.
+   */
+  public static ComputeBackend open(BackendChoice choice, BackendOptions options, java.util.function.Consumer<String> passedOver) {
     if (choice == BackendChoice.AUTO) {
       String forced = System.getProperty("segmenta.backend");
       if (forced != null && !forced.isBlank()) choice = BackendChoice.parse(forced);
@@ -33,7 +42,7 @@ public final class Backends {
       List<String> reasons = new ArrayList<>();
       for (BackendProvider p : providers) {
         if (!p.serves(choice)) continue;
-        BackendProvider.Availability a = p.probe(choice);
+        BackendProvider.Availability a = p.probe(choice, options);
         if (a.available()) return p.open(choice, options);
         reasons.add(a.reason());
       }
@@ -46,11 +55,11 @@ public final class Backends {
       for (BackendProvider p : providers) {
         if (p.kind() != kind || !p.serves(asChoice)) continue;
         any = true;
-        BackendProvider.Availability a = p.probe(BackendChoice.AUTO);
+        BackendProvider.Availability a = p.probe(BackendChoice.AUTO, options);
         if (a.available()) return p.open(asChoice, options);
-        logOnce(kind, "auto: passed over " + kind.name().toLowerCase() + ": " + a.reason());
+        passedOver(kind, options, a.reason(), passedOver);
       }
-      if (!any) logOnce(kind, "auto: passed over " + kind.name().toLowerCase() + ": no provider on the class path");
+      if (!any) passedOver(kind, options, "no provider on the class path", passedOver);
     }
     throw new BackendUnavailableException("no compute backend is available (not even the CPU one: "
         + "is segmenta-cpu-fallback on the class path?)");
@@ -64,7 +73,11 @@ public final class Backends {
     return list;
   }
 
-  private static void logOnce(BackendKind kind, String message) {
-    if (LOGGED.add(kind.name())) LOG.log(Level.INFO, message);
+  private static void passedOver(BackendKind kind, BackendOptions options, String reason, java.util.function.Consumer<String> to) {
+    String device = options.device() >= 0 && kind == BackendKind.CUDA ? " (device " + options.device() + ")" : "";
+    String message = "auto: passed over " + kind.name().toLowerCase() + device + ": " + reason;
+    to.accept(message);
+    // Once per backend and device: each executor's device is worth one line, not one per task.
+    if (LOGGED.add(kind.name() + device)) LOG.log(Level.INFO, message);
   }
 }

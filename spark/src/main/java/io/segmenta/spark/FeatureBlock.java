@@ -141,6 +141,28 @@ final class FeatureBlock implements Serializable {
     return r.last;
   }
 
+  /**
+   * A mini-batch step: the backend's K-Means step over this block's rows {@code local} (indices in
+   * the block, ascending, repeated where drawn more than once), uploaded for this step only.
+   * Stateless, so a retried task computes the same partial.
+   */
+  StepPartial batchStep(String choice, double[] centre, int[] local, double[] centroids, int k) {
+    if (local.length == 0) return new StepPartial(new KMeansStepResult(k, d));
+    int m = local.length;
+    float[] vals = new float[m * d];
+    float[] ws = weights == null ? null : new float[m];
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(values, local[i] * d, vals, i * d, d);
+      if (ws != null) ws[i] = weights[local[i]];
+    }
+    ComputeBackend b = ExecutorBackends.get(choice);
+    KMeansStepResult res = new KMeansStepResult(k, d);
+    try (DeviceMatrix dm = b.upload(HostMatrix.ofRowMajor(vals, m, d), ws, centre); Assignments asg = b.newAssignments(m)) {
+      b.kmeansStep(dm, centroids, k, asg, res);
+    }
+    return new StepPartial(res, ExecutorBackends.executorId() + "=" + b.info().name());
+  }
+
   /** A candidate for re-seeding an empty cluster: a row, its distance, label and global index. */
   record Far(float distance, long globalRow, int label, float[] row, double weight) implements Serializable {}
 

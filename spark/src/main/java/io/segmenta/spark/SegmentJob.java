@@ -145,9 +145,23 @@ public final class SegmentJob implements Callable<Integer> {
     @Option(names = "--log1p", split = ",", paramLabel = "COL", description = "Columns to log1p before scaling.")
     List<String> log1p;
 
+    // The flags of segment kmeans --mini-batch, with its defaults.
+    @Option(names = "--mini-batch", description = "Mini-batch K-Means: each step (one Spark job) assigns --batch-size rows drawn from the seed "
+        + "and moves the centroids to running means; one full pass labels every row.")
+    boolean miniBatch;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1024", description = "Rows per mini-batch step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "10000",
+        description = "Mini-batch steps at most; it stops earlier after 10 steps without a better smoothed batch inertia (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
+
     @Override
     public Integer call() throws Exception {
       long t0 = System.nanoTime();
+      if (miniBatch && batchSize < 1) throw new ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
+      if (miniBatch && maxSteps < 1) throw new ParameterException(spec.commandLine(), "--max-steps must be >= 1, got " + maxSteps);
       boolean own = parent.given == null;
       SparkSession spark = own ? session(in.master, "segment spark kmeans") : parent.given;
       try {
@@ -158,6 +172,7 @@ public final class SegmentJob implements Callable<Integer> {
             .setBackend(in.backend).setInputCols(cols.toArray(new String[0]));
         if (in.weightColumn != null) est.setWeightCol(in.weightColumn);
         if (log1p != null) est.setLog1pCols(log1p.toArray(new String[0]));
+        if (miniBatch) est.setBatchSize(batchSize).setMaxSteps(maxSteps);
         String how = init.strip();
         if (List.of("k-means||", "k-means++", "random").contains(how)) {
           est.setInitMode(how);

@@ -30,6 +30,12 @@ import org.apache.spark.sql.types.StructType;
  * <p>Each Lloyd iteration is one pass over the partitions; see {@link SparkKMeansFit}. The tolerance
  * is the engine's (and scikit-learn's): stop when the summed squared centroid shift is at most
  * {@code tol} times the mean column variance, or when no label changed.
+ *
+ * <p>{@code batchSize} > 0 runs mini-batch K-Means instead (the engine's {@code MiniBatchKMeans},
+ * scikit-learn's {@code MiniBatchKMeans}): each step, one Spark job, assigns {@code batchSize} rows
+ * drawn uniformly with replacement by the driver from the seed, and the driver moves every centroid
+ * to the running mean of the rows it has received; {@code maxSteps} caps the steps and {@code
+ * maxNoImprovement} stops early. {@code maxIter} and {@code tol} are Lloyd's and unused there.
  */
 public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -53,6 +59,9 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
   final Param<String> scale;
   final StringArrayParam log1pCols;
   final DoubleParam log1pSkewness;
+  final IntParam batchSize;
+  final IntParam maxSteps;
+  final IntParam maxNoImprovement;
 
   public SegmentaKMeans() {
     this(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("segmenta-kmeans"));
@@ -86,6 +95,11 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
     log1pCols = new StringArrayParam(this, "log1pCols", "columns log1p-transformed before scaling");
     log1pSkewness = new DoubleParam(this, "log1pSkewness", "also log1p every column whose skewness exceeds this "
         + "(NaN = off)");
+    batchSize = new IntParam(this, "batchSize", "mini-batch K-Means: rows per step, drawn uniformly with replacement; "
+        + "0 = full-batch Lloyd (>= 0)", ParamValidators.gtEq(0));
+    maxSteps = new IntParam(this, "maxSteps", "mini-batch K-Means: maximum number of steps (>= 1)", ParamValidators.gtEq(1));
+    maxNoImprovement = new IntParam(this, "maxNoImprovement", "mini-batch K-Means: stop after this many steps without a "
+        + "better smoothed batch inertia; 0 = never stop early (>= 0)", ParamValidators.gtEq(0));
     setDefault(k, 2);
     setDefault(maxIter, 20);
     setDefault(tol, 1e-4);
@@ -102,6 +116,10 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
     setDefault(scale, "none");
     setDefault(log1pCols, new String[0]);
     setDefault(log1pSkewness, Double.NaN);
+    // The engine's (and scikit-learn's) mini-batch defaults, off until batchSize is set.
+    setDefault(batchSize, 0);
+    setDefault(maxSteps, 10_000);
+    setDefault(maxNoImprovement, 10);
   }
 
   @Override
@@ -126,6 +144,9 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
   public Param<String> scale() { return scale; }
   public StringArrayParam log1pCols() { return log1pCols; }
   public DoubleParam log1pSkewness() { return log1pSkewness; }
+  public IntParam batchSize() { return batchSize; }
+  public IntParam maxSteps() { return maxSteps; }
+  public IntParam maxNoImprovement() { return maxNoImprovement; }
 
   public SegmentaKMeans setK(int v) { set(k, v); return this; }
   public SegmentaKMeans setMaxIter(int v) { set(maxIter, v); return this; }
@@ -143,6 +164,9 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
   public SegmentaKMeans setScale(String v) { set(scale, v); return this; }
   public SegmentaKMeans setLog1pCols(String... v) { set(log1pCols, v); return this; }
   public SegmentaKMeans setLog1pSkewness(double v) { set(log1pSkewness, v); return this; }
+  public SegmentaKMeans setBatchSize(int v) { set(batchSize, v); return this; }
+  public SegmentaKMeans setMaxSteps(int v) { set(maxSteps, v); return this; }
+  public SegmentaKMeans setMaxNoImprovement(int v) { set(maxNoImprovement, v); return this; }
 
   /** Starts from these k centroids (input units); {@code k} is set to their number. */
   public SegmentaKMeans setInitialCentroids(double[][] v) {
@@ -170,6 +194,9 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
   public long getSeed() { return (Long) getOrDefault(seed); }
   public String getInitMode() { return getOrDefault(initMode); }
   public String getBackend() { return getOrDefault(backend); }
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  public int getMaxSteps() { return (Integer) getOrDefault(maxSteps); }
+  public int getMaxNoImprovement() { return (Integer) getOrDefault(maxNoImprovement); }
 
   /** Test hook: fail the first attempt of one partition's task in one pass (see {@link TaskFault}). */
   SegmentaKMeans injectTaskFailure(int pass, int partition) {
@@ -185,8 +212,14 @@ public final class SegmentaKMeans extends Estimator<SegmentaKMeansModel> impleme
     String[] logCols = getOrDefault(log1pCols);
     double skew = (Double) getOrDefault(log1pSkewness);
     Log1p lg = logCols.length == 0 && Double.isNaN(skew) ? Log1p.NONE : new Log1p(List.of(logCols), skew);
+    int sw = (Integer) getOrDefault(swaps);
+    if (getBatchSize() > 0 && sw > 0) {
+      throw new InvalidInputException("swaps: the quality mode's swaps polish full-batch Lloyd; with batchSize = " + getBatchSize()
+          + " (mini-batch) swaps must be 0, got " + sw);
+    }
     return new SparkKMeansFit.Options(getK(), getMaxIter(), getTol(), getSeed(), getInitMode(), (Integer) getOrDefault(initSteps),
-        init, getBackend(), (Integer) getOrDefault(swaps), ScaleMethod.parse(getOrDefault(scale)), lg, fault);
+        init, getBackend(), sw, ScaleMethod.parse(getOrDefault(scale)), lg, fault,
+        new SparkKMeansFit.MiniBatch(getBatchSize(), getMaxSteps(), getMaxNoImprovement()));
   }
 
   Features features(Dataset<Row> df) {

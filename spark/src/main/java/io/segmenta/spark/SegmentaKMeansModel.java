@@ -52,6 +52,10 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
   final Param<String> predictionCol;
   final Param<String> distanceCol;
   final Param<String> backend;
+  /** The training's mini-batch params (0 = Lloyd), kept with the model as MLlib models keep their estimator's. */
+  final org.apache.spark.ml.param.IntParam batchSize;
+  final org.apache.spark.ml.param.IntParam maxSteps;
+  final org.apache.spark.ml.param.IntParam maxNoImprovement;
 
   SegmentaKMeansModel(String uid, KMeansModel model, SparkKMeansFit.Result summary) {
     this.uid = uid;
@@ -62,6 +66,13 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
     predictionCol = new Param<>(this, "predictionCol", "prediction column name");
     distanceCol = new Param<>(this, "distanceCol", "column for the Euclidean distance to the assigned centroid; empty = none");
     backend = new Param<>(this, "backend", "compute backend in each executor: auto, cpu, scalar, cuda or opencl");
+    batchSize = new org.apache.spark.ml.param.IntParam(this, "batchSize", "mini-batch K-Means: rows per step; 0 = full-batch Lloyd");
+    maxSteps = new org.apache.spark.ml.param.IntParam(this, "maxSteps", "mini-batch K-Means: maximum number of steps");
+    maxNoImprovement = new org.apache.spark.ml.param.IntParam(this, "maxNoImprovement",
+        "mini-batch K-Means: steps without a better smoothed batch inertia before stopping; 0 = never");
+    setDefault(batchSize, 0);
+    setDefault(maxSteps, 10_000);
+    setDefault(maxNoImprovement, 10);
     setDefault(featuresCol, "features");
     setDefault(inputCols, model.columns().toArray(new String[0]));
     setDefault(predictionCol, "prediction");
@@ -79,6 +90,9 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
   public Param<String> predictionCol() { return predictionCol; }
   public Param<String> distanceCol() { return distanceCol; }
   public Param<String> backend() { return backend; }
+  public org.apache.spark.ml.param.IntParam batchSize() { return batchSize; }
+  public org.apache.spark.ml.param.IntParam maxSteps() { return maxSteps; }
+  public org.apache.spark.ml.param.IntParam maxNoImprovement() { return maxNoImprovement; }
 
   public SegmentaKMeansModel setFeaturesCol(String v) { set(featuresCol, v); set(inputCols, new String[0]); return this; }
   public SegmentaKMeansModel setInputCols(String... v) { set(inputCols, v); return this; }
@@ -104,7 +118,7 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
     return model.inertia();
   }
 
-  /** Lloyd iterations of the fit. */
+  /** Lloyd iterations of the fit (mini-batch steps when {@code batchSize} > 0). */
   public int numIter() {
     return model.iterations();
   }

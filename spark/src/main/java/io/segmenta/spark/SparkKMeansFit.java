@@ -33,7 +33,25 @@ final class SparkKMeansFit {
 
   /** What a fit is asked to do (validated by the estimator's params). */
   record Options(int k, int maxIter, double tol, long seed, String initMode, int initSteps, double[][] initialCentroids,
-                 String backend, int swaps, ScaleMethod scale, Log1p log1p, TaskFault fault) {}
+                 String backend, int swaps, ScaleMethod scale, Log1p log1p, TaskFault fault, MiniBatch miniBatch) {
+    Options(int k, int maxIter, double tol, long seed, String initMode, int initSteps, double[][] initialCentroids,
+            String backend, int swaps, ScaleMethod scale, Log1p log1p, TaskFault fault) {
+      this(k, maxIter, tol, seed, initMode, initSteps, initialCentroids, backend, swaps, scale, log1p, fault, MiniBatch.OFF);
+    }
+  }
+
+  /**
+   * Mini-batch K-Means instead of Lloyd when {@code batchSize > 0}: the engine's {@link
+   * io.segmenta.kmeans.MiniBatchParams} meaning (rows per step drawn uniformly with replacement, a
+   * step cap, early stop after {@code maxNoImprovement} steps without a better smoothed batch inertia).
+   */
+  record MiniBatch(int batchSize, int maxSteps, int maxNoImprovement) {
+    static final MiniBatch OFF = new MiniBatch(0, 10_000, 10);
+
+    boolean on() {
+      return batchSize > 0;
+    }
+  }
 
   /** A fitted model with what a run summary reports. */
   record Result(KMeansModel model, int partitions, long rows, double seconds, double firstPassSeconds,
@@ -65,12 +83,14 @@ final class SparkKMeansFit {
         case KMEANS_PARALLEL -> run.kmeansParallel(rng.nextLong(), f.names);
         case KMEANS_PLUS_PLUS -> run.kmeansPlusPlus(rng, f.names);
       };
-      Driver.Run r = run.lloyd(centers, o.maxIter(), tolScaled);
+      MiniBatch mb = o.miniBatch();
+      Driver.Run r = mb.on() ? run.miniBatch(centers, mb, rng) : run.lloyd(centers, o.maxIter(), tolScaled);
       if (o.swaps() > 0) r = run.randomSwap(r, o.swaps(), o.maxIter(), tolScaled, rng);
       double[][] c = new double[k][d];
       for (int i = 0; i < k; i++) System.arraycopy(r.centers(), i * d, c[i], 0, d);
-      KMeansParams.Builder pb = KMeansParams.builder(k).maxIter(Math.max(1, o.maxIter())).tol(o.tol()).seed(o.seed())
-          .scale(o.scale()).log1p(o.log1p()).swaps(o.swaps());
+      // A mini-batch model records its steps as iterations and tol 0, as the engine's MiniBatchKMeans does.
+      KMeansParams.Builder pb = KMeansParams.builder(k).maxIter(mb.on() ? Math.max(1, r.iterations()) : Math.max(1, o.maxIter()))
+          .tol(mb.on() ? 0 : o.tol()).seed(o.seed()).scale(o.scale()).log1p(o.log1p()).swaps(o.swaps());
       if (init == Init.GIVEN) pb.initialCentroids(o.initialCentroids());
       else pb.init(init);
       KMeansModel model = new KMeansModel(f.names, c, scaling, r.inertia(), r.iterations(), r.converged(), s.rows(), pb.build());
@@ -139,12 +159,90 @@ final class SparkKMeansFit {
         x.putAll(y);
         return x;
       }, 2);
+      return combine(parts);
+    }
+
+    /** The partials in partition order, noting which backend each executor stepped on. */
+    private KMeansStepResult combine(TreeMap<Integer, StepPartial> parts) {
       for (StepPartial sp : parts.values()) {
         int eq = sp.ranOn.indexOf('=');
-        if (eq > 0) executorBackends.merge(sp.ranOn.substring(0, eq), sp.ranOn.substring(eq + 1), 
+        if (eq > 0) executorBackends.merge(sp.ranOn.substring(0, eq), sp.ranOn.substring(eq + 1),
             (a, b2) -> List.of(a.split(",")).contains(b2) ? a : a + "," + b2);
       }
-      return StepPartial.combine(parts, kk, dd);
+      return StepPartial.combine(parts, k, d);
+    }
+
+    /**
+     * One mini-batch step: the driver's sorted draw of global row indices is cut at the partition
+     * offsets, each block steps only its drawn rows (repeats included), and the partials are added
+     * in partition order. The draw is the driver's, from one seeded generator, so which rows a step
+     * sees depends neither on task timing nor on how the rows are cut into partitions.
+     */
+    KMeansStepResult batchStep(double[] centers, long[] sortedBatch) {
+      int p = ++pass;
+      long[] off = s.offsets();
+      int parts = off.length;
+      int[][] local = new int[parts][];
+      int from = 0;
+      for (int q = 0; q < parts; q++) {
+        long end = q + 1 < parts ? off[q + 1] : Long.MAX_VALUE;
+        int to = from;
+        while (to < sortedBatch.length && sortedBatch[to] < end) to++;
+        local[q] = new int[to - from];
+        for (int i = from; i < to; i++) local[q][i - from] = (int) (sortedBatch[i] - off[q]);
+        from = to;
+      }
+      int kk = k;
+      String b = backend;
+      double[] ctr = centre;
+      TaskFault tf = fault;
+      var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(blocks.context());
+      // Broadcast: each executor fetches the step's row lists once, not once per task.
+      org.apache.spark.broadcast.Broadcast<int[][]> rows = sc.broadcast(local);
+      try {
+        TreeMap<Integer, StepPartial> out = blocks.treeAggregate(new TreeMap<Integer, StepPartial>(), (acc, blk) -> {
+          StepPartial sp = blk.batchStep(b, ctr, rows.value()[blk.partition], centers, kk);
+          if (tf != null) tf.check(p, blk.partition);
+          acc.put(blk.partition, sp);
+          return acc;
+        }, (x, y) -> {
+          x.putAll(y);
+          return x;
+        }, 2);
+        return combine(out);
+      } finally {
+        rows.destroy();
+      }
+    }
+
+    /**
+     * The engine's mini-batch loop ({@code kmeans.MiniBatchKMeans}): each step draws {@code
+     * batchSize} row indices uniformly with replacement from {@code rng}, steps them on the
+     * executors and moves the centroids on the driver with the engine's {@link
+     * io.segmenta.kmeans.MiniBatchUpdate}; then one full pass for the true inertia.
+     */
+    Run miniBatch(double[] centers, MiniBatch mb, SplittableRandom rng) {
+      long n = s.rows();
+      int b = (int) Math.min(mb.batchSize(), n);
+      io.segmenta.kmeans.MiniBatchUpdate update = new io.segmenta.kmeans.MiniBatchUpdate(k, d, n, b, mb.maxNoImprovement());
+      long[] batch = new long[b];
+      int steps = 0;
+      boolean converged = false;
+      while (steps < mb.maxSteps()) {
+        long ts = System.nanoTime();
+        for (int i = 0; i < b; i++) batch[i] = rng.nextLong(n);
+        java.util.Arrays.sort(batch);
+        KMeansStepResult res = batchStep(centers, batch);
+        steps++;
+        boolean stop = update.apply(res, centers);
+        iterationSeconds.add((System.nanoTime() - ts) / 1e9);
+        if (stop) {
+          converged = true;
+          break;
+        }
+      }
+      KMeansStepResult res = step(centers);
+      return new Run(centers.clone(), res.inertia, steps, converged);
     }
 
     /** The engine's re-seeding of empty clusters, with the farthest rows gathered from all partitions. */

@@ -3,6 +3,8 @@ package io.segmenta.spark;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
@@ -39,6 +41,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The engine's per-customer RFM features ({@link RfmIngest}, {@code segment rfm}) from a transaction
@@ -76,8 +81,25 @@ public final class SparkRfm {
    * every field a string, RFC 4180 quoting (a quote inside a quoted field is doubled), UTF-8.
    */
   public static Dataset<Row> readCsv(SparkSession spark, String path) {
+    // The header's names as string columns plus a corrupt-record column: Spark's CSV reader then keeps a
+    // line whose field count differs from the header's there (in PERMISSIVE mode it would otherwise pad
+    // or cut it silently), and compute() rejects or fails on it, as segment rfm does with a ragged row.
+    StructType header = reader(spark).csv(path).schema();
+    List<StructField> fields = new ArrayList<>();
+    for (StructField f : header.fields()) fields.add(new StructField(f.name(), DataTypes.StringType, true, Metadata.empty()));
+    fields.add(new StructField(CORRUPT, DataTypes.StringType, true, Metadata.empty()));
+    return reader(spark).option("columnNameOfCorruptRecord", CORRUPT).schema(new StructType(fields.toArray(new StructField[0])))
+        .csv(path).withColumn(FILE, input_file_name());
+  }
+
+  /** The column {@link #readCsv} puts a ragged line's text in (null on a well-formed line). */
+  public static final String CORRUPT = "_corrupt_record";
+  /** The column {@link #readCsv} puts each line's file in. */
+  public static final String FILE = "_file";
+
+  private static org.apache.spark.sql.DataFrameReader reader(SparkSession spark) {
     return spark.read().option("header", "true").option("inferSchema", "false").option("quote", "\"").option("escape", "\"")
-        .option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(path);
+        .option("encoding", "UTF-8").option("mode", "PERMISSIVE");
   }
 
   /** RFM features with the engine's default reference date (the day after the last transaction) and malformed lines skipped. */
@@ -125,20 +147,29 @@ public final class SparkRfm {
 
     Dataset<Row> t1 = t0.withColumn("_cust", id).withColumn("_t", epoch).withColumn("_qty", qty).withColumn("_value", value)
         .withColumn("_cancel", cancel);
-    Column bad = col("_t").isNull().or(col("_qty").isNull()).or(col("_value").isNull());
-    Column reason = when(col("_cust").equalTo(""), lit("no customer id: the line cannot be attributed to a customer"))
+    // A ragged line (readCsv's corrupt-record column) is malformed before anything else, as in the engine.
+    boolean hasCorrupt = names.contains(CORRUPT);
+    Column ragged = hasCorrupt ? col(CORRUPT).isNotNull() : lit(false);
+    int width = names.size() - (hasCorrupt ? 1 : 0) - (names.contains(FILE) ? 1 : 0);
+    Column bad = ragged.or(col("_t").isNull()).or(col("_qty").isNull()).or(col("_value").isNull());
+    Column noCustomer = ragged.unary_$bang().and(col("_cust").equalTo(""));
+    Column malformed = noCustomer.unary_$bang().and(bad);
+    Column reason = when(ragged, concat(lit("ragged row: its number of fields differs from the header's " + width + " columns: "),
+            regexp_replace(col(hasCorrupt ? CORRUPT : "_cust"), "[\\r\\n]+$", "")))
+        .when(col("_cust").equalTo(""), lit("no customer id: the line cannot be attributed to a customer"))
         .when(col("_t").isNull(), lit("column '" + l.timestamp() + "' does not match the timestamp pattern '" + pattern + "'"))
         .when(bad, lit("a quantity, price or amount is not a finite number"));
     Dataset<Row> marked = t1.withColumn("reject_reason", reason).cache();
     try {
-      Row counts = marked.agg(count(lit(1)), sum(when(col("_cust").equalTo(""), 1L).otherwise(0L)),
-          sum(when(col("_cust").notEqual("").and(bad), 1L).otherwise(0L)), max(when(col("reject_reason").isNull(), col("_t")))).first();
+      Row counts = marked.agg(count(lit(1)), sum(when(noCustomer, 1L).otherwise(0L)),
+          sum(when(malformed, 1L).otherwise(0L)), max(when(col("reject_reason").isNull(), col("_t")))).first();
       long lines = counts.getLong(0);
       long without = counts.isNullAt(1) ? 0 : counts.getLong(1);
       long rejected = counts.isNullAt(2) ? 0 : counts.getLong(2);
       if (failOnMalformed && rejected > 0) {
-        Row first = marked.where(col("_cust").notEqual("").and(bad)).orderBy(col("_line")).first();
-        throw new InvalidInputException("transaction line " + first.getAs("_line") + " is malformed: " + first.getAs("reject_reason")
+        Row first = marked.where(malformed).orderBy(col("_line")).first();
+        String where = names.contains(FILE) ? first.getAs(FILE) + ": " : "";
+        throw new InvalidInputException(where + "transaction line " + first.getAs("_line") + " is malformed: " + first.getAs("reject_reason")
             + " (" + rejected + " malformed lines; skip them to count and exclude them instead)");
       }
       if (counts.isNullAt(3)) throw new InvalidInputException("the transactions have no line with a customer id");
@@ -188,6 +219,9 @@ public final class SparkRfm {
       Dataset<Row> features = per.select(out.toArray(new Column[0])).localCheckpoint(true);
       Dataset<Row> rejects = marked.where(col("reject_reason").isNotNull()).orderBy(col("_line"))
           .drop("_line", "_cust", "_t", "_qty", "_value", "_cancel");
+      // Taken now from the cached lines where readCsv's corrupt-record column is there: a later re-read of
+      // the CSV with only some columns (Spark prunes the parsed columns) found no ragged line in a test.
+      if (hasCorrupt) rejects = rejects.localCheckpoint(true);
       return new Result(features, lines, without, rejected, rejects, LocalDateTime.ofEpochSecond(ref, 0, ZoneOffset.UTC), featureNames);
     } finally {
       // The counts and features are taken; the rejects recompute from the input when used.

@@ -122,6 +122,13 @@ class SegmentJobTest {
     // The model file is the engine's: segment predict and lookups read it.
     KMeansModel m = io.segmenta.Segmenta.loadModel(dir.resolve("spark/model.segm"));
     assertEquals(k, m.k());
+
+    // segment kmeans's mini-batch flags: exactly --max-steps steps here (fewer than the 10 without improvement that stop it).
+    Out mb = job("kmeans", "--input", parquet.toString(), "--id-column", "id", "--k", "" + k, "--init", initFile.toString(), "--scale", "standard",
+        "--mini-batch", "--batch-size", "256", "--max-steps", "5", "--out", dir.resolve("mb").toString());
+    assertEquals(0, mb.status(), mb.err());
+    assertEquals(5, (int) number(Files.readString(dir.resolve("mb/summary.json")), "iterations"));
+    assertEquals(k, io.segmenta.Segmenta.loadModel(dir.resolve("mb/model.segm")).k());
   }
 
   @Test
@@ -186,6 +193,7 @@ class SegmentJobTest {
     check(job("kmeans", "--input", csv.toString(), "--k", "2", "--id-column", "customer", "--out", out), "column 'customer' is not in the input");
     check(job("kmeans", "--input", csv.toString(), "--k", "9", "--id-column", "id", "--out", out), "k = 9 is larger than the number of rows (3)");
     check(job("kmeans", "--input", csv.toString(), "--k", "2", "--init", "bogus", "--out", out), "--init: 'bogus'");
+    check(job("kmeans", "--input", csv.toString(), "--k", "2", "--mini-batch", "--batch-size", "0", "--out", out), "--batch-size must be >= 1, got 0");
   }
 
   private static void check(Out o, String words) {

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * closure and partial is serialized across processes, as on a real cluster. The result must equal
  * {@code segment kmeans} on the same rows customer by customer, and both executors must have run
  * the Vector API path, not the scalar fallback.
+ *
+ * <p>Each worker also offers one "gpu" resource through a discovery script (address 3, a GPU this
+ * machine does not have) and every task asks for it, so Spark's resource scheduling hands each
+ * task GPU 3; with {@code --backend auto} each executor must ask CUDA for device 3, find no driver,
+ * run on the CPU and say so in its log.
  */
 class SparkClusterIT {
   @TempDir Path dir;
@@ -59,8 +64,14 @@ class SparkClusterIT {
         new PrintWriter(eo, true), new PrintWriter(ee, true));
     assertEquals(0, es, ee.toString());
 
+    Path gpus = dir.resolve("gpus.sh");
+    Files.writeString(gpus, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"3\"]}'\n");
+    gpus.toFile().setExecutable(true);
     SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("segmenta-cluster-it")
         .config("spark.jars", jobJar.toString())
+        .config("spark.worker.resource.gpu.amount", "1").config("spark.worker.resource.gpu.discoveryScript", gpus.toString())
+        .config("spark.executor.resource.gpu.amount", "1").config("spark.executor.resource.gpu.discoveryScript", gpus.toString())
+        .config("spark.task.resource.gpu.amount", "1")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false").config("spark.executor.memory", "768m")
         // An executor that cannot start fails the application after a few tries instead of being relaunched forever.
@@ -71,13 +82,26 @@ class SparkClusterIT {
     try {
       StringWriter so = new StringWriter(), se = new StringWriter();
       int ss = SegmentJob.run(spark, concat(new String[] {"kmeans"}, common,
-          new String[] {"--partitions", "4", "--backend", "cpu", "--out", dir.resolve("cluster").toString()}), new PrintWriter(so, true),
+          new String[] {"--partitions", "4", "--backend", "auto", "--out", dir.resolve("cluster").toString()}), new PrintWriter(so, true),
           new PrintWriter(se, true));
       assertEquals(0, ss, se.toString());
       String summary = Files.readString(dir.resolve("cluster/summary.json"));
       assertTrue(summary.contains("\"master\": \"local-cluster[2,1,1024]\""), summary);
       // Both executors stepped, each on the Vector API path.
       assertTrue(summary.contains("\"executor_backends\": [\"0=cpu-vector\", \"1=cpu-vector\"]"), summary);
+      // Each executor was given GPU 3 by Spark, asked CUDA for it, and said why it runs on the CPU instead.
+      List<String> saidSo = new ArrayList<>();
+      // This application's executor logs only: the work directory keeps earlier runs'.
+      try (var files = Files.walk(sparkHome.resolve("work").resolve(spark.sparkContext().applicationId()))) {
+        for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+          for (String line : Files.readAllLines(f)) {
+            if (line.contains("Spark gave the task GPU 3") && line.contains("cuda (device 3)")) saidSo.add(f.getParent().getFileName() + ": " + line);
+          }
+        }
+      }
+      System.out.println("executor GPU fallbacks: " + saidSo);
+      assertEquals(2, saidSo.stream().map(l -> l.substring(0, l.indexOf(':'))).distinct().count(),
+          "both executors log their fallback from GPU 3: " + saidSo);
 
       Map<String, Integer> engine = new HashMap<>();
       for (String line : Files.readAllLines(dir.resolve("engine/assignments.csv")).subList(1, n + 1)) {

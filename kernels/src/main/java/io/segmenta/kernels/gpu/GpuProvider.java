@@ -35,8 +35,13 @@ public abstract class GpuProvider implements BackendProvider {
 
   @Override
   public final Availability probe(BackendChoice c) {
+    return probe(c, BackendOptions.DEFAULTS);
+  }
+
+  @Override
+  public final Availability probe(BackendChoice c, BackendOptions options) {
     try {
-      return find(c);
+      return find(c, options);
     } catch (LinkageError e) {
       return Availability.no(noDriver(e));
     } catch (RuntimeException e) {
@@ -46,15 +51,25 @@ public abstract class GpuProvider implements BackendProvider {
 
   @Override
   public final ComputeBackend open(BackendChoice c, BackendOptions options) {
-    return new GpuBackend(openDevice(c));
+    return new GpuBackend(openDevice(c, options));
   }
 
   /** Whether a device this provider would open for {@code c} is here; may throw {@link LinkageError}. */
   protected abstract Availability find(BackendChoice c);
+
+  /** As {@link #find(BackendChoice)} for the device {@code options} name; by default, any device. */
+  protected Availability find(BackendChoice c, BackendOptions options) {
+    return find(c);
+  }
 
   /** The reason given when the API's native library cannot be loaded. */
   protected abstract String noDriver(LinkageError e);
 
   /** Opens the device layer for {@code c}. */
   protected abstract Device openDevice(BackendChoice c);
+
+  /** Opens the device layer for {@code c} on the device {@code options} name; by default, as {@link #openDevice(BackendChoice)}. */
+  protected Device openDevice(BackendChoice c, BackendOptions options) {
+    return openDevice(c);
+  }
 }
