@@ -45,7 +45,7 @@ final class DbscanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (RunDir stage = RunDir.open(run.out, run.force);
-         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress), stage);
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       FeatureScaling fitted = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data());
@@ -63,6 +63,7 @@ final class DbscanCommand implements Callable<Integer> {
       RunOutputs.writeLabels(dir.resolve("assignments.csv"), in.data(), r.labels(), "core", i -> r.core()[i] ? "1" : "0");
       Segmenta.saveModel(io.segmenta.density.DbscanModel.of(in.data().columns(), fitted, x, r, eps, minPts), dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("dbscan", in.data(), null, in.source(), seconds, in.readSeconds());
+      RunOutputs.missing(j, in.missing());
       j.field("eps", eps);
       j.field("min_pts", minPts);
       j.field("clusters", r.clusters());

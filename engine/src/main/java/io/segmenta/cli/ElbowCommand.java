@@ -67,7 +67,7 @@ final class ElbowCommand implements Callable<Integer> {
     if (range[0] == range[1]) throw new ParameterException(spec.commandLine(), "--k needs a range MIN-MAX, got " + k);
     if (r.equals("silhouette") && range[0] < 2) throw new ParameterException(spec.commandLine(), "--rule silhouette needs k >= 2");
     try (RunDir stage = RunDir.open(run.out, run.force);
-         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress), stage);
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       List<ChooseK.Point> curve = new ArrayList<>();
@@ -102,6 +102,7 @@ final class ElbowCommand implements Callable<Integer> {
       });
       Charts.elbow(curve, chosen, dir.resolve("charts"));
       RunOutputs.Json j = RunOutputs.summary("elbow", in.data(), engine.backend(), in.source(), seconds, in.readSeconds());
+      RunOutputs.missing(j, in.missing());
       j.field("rule", switch (r) {
         case "silhouette" -> "highest silhouette" + (sample > 0 ? " (on " + sample + " sampled rows)" : " (exact)");
         case "bic" -> "lowest BIC of a full-covariance Gaussian mixture";

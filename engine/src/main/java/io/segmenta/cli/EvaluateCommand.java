@@ -52,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (sample < 0) throw new ParameterException(spec.commandLine(), "--sample must be >= 0, got " + sample);
     try (RunDir stage = RunDir.open(run.out, run.force);
-         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress), stage);
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       int[] all = LabelsFile.read(labels, in.data());
@@ -77,6 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
       int k = 0;
       for (int l : ls) k = Math.max(k, l + 1);
       RunOutputs.Json j = RunOutputs.summary("evaluate", in.data(), engine.backend(), in.source(), 0, in.readSeconds());
+      RunOutputs.missing(j, in.missing());
       j.field("labels", labels.toString());
       j.field("k", k);
       j.field("noise_rows_left_out", noise);

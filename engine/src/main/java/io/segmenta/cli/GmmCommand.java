@@ -70,7 +70,7 @@ final class GmmCommand implements Callable<Integer> {
     int[] range = KArgs.range(spec, k);
     CovarianceType type = CovarianceType.parse(covariance);
     try (RunDir stage = RunDir.open(run.out, run.force);
-         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress), stage);
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       List<GmmResult> fits = new ArrayList<>();
@@ -114,6 +114,7 @@ final class GmmCommand implements Callable<Integer> {
       }
       Segmenta.saveModel(m, dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("gmm", in.data(), engine.backend(), in.source(), seconds, in.readSeconds());
+      RunOutputs.missing(j, in.missing());
       j.field("k", m.k());
       if (fits.size() > 1) j.field("k_selection", "lowest BIC over k = " + range[0] + ".." + range[1]);
       j.field("covariance_type", type.label());

@@ -66,7 +66,7 @@ final class HierarchicalCommand implements Callable<Integer> {
     if ((k == null) == (height == null)) throw new ParameterException(spec.commandLine(), "give exactly one of --k K and --height H");
     Linkage method = Linkage.parse(linkage);
     try (RunDir stage = RunDir.open(run.out, run.force);
-         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress));
+         DataArgs.Loaded in = input.load(spec, Cli.progress(spec, run.progress), stage);
          Segmenta engine = Segmenta.open(run.engineOptions(spec))) {
       long t0 = System.nanoTime();
       FeatureScaling fitted = FeatureScaling.fit(scaling.method(), scaling.log1p(), in.data());
@@ -111,6 +111,7 @@ final class HierarchicalCommand implements Callable<Integer> {
           dir.resolve("model.segm"));
       RunOutputs.Json j = RunOutputs.summary("hierarchical", in.data(), micro != null ? engine.backend() : null, in.source(), seconds,
           in.readSeconds());
+      RunOutputs.missing(j, in.missing());
       j.field("linkage", method.name().toLowerCase(Locale.ROOT));
       j.field("mode", micro != null ? "two-stage: " + (z.length + 1) + " weighted K-Means micro-clusters" : "exact");
       j.field("k", clusters);

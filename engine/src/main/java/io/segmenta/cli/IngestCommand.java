@@ -50,13 +50,15 @@ final class IngestCommand implements Callable<Integer> {
       default -> throw new ParameterException(spec.commandLine(), "--on-error: expected fail or skip, got '" + onError + "'");
     };
     Path rej = rejects != null ? rejects : store.toAbsolutePath().resolveSibling(store.getFileName() + ".rejects.csv");
+    // Without --out, rows that --missing drop leaves out go beside the store, as the rejects do.
+    io.segmenta.data.TableOptions opts = table.options(List.of(), store.toAbsolutePath().resolveSibling(store.getFileName() + ".dropped.csv"));
     FeatureIngest.Report r;
     try (Progress p = Progress.bytes("Ingesting " + table.input.getFileName(), table.input, !Cli.progress(spec, progress), spec.commandLine().getErr())) {
-      r = FeatureIngest.run(table.input, table.options(List.of()), policy, rej, store, overwrite, p::stepTo);
+      r = FeatureIngest.run(table.input, opts, policy, rej, store, overwrite, p::stepTo);
       p.done();
     }
     if (r.missing().missingCells() > 0) {
-      spec.commandLine().getErr().println("segment: missing values: " + r.missing().describe(table.options(List.of()).missing().strategy()));
+      spec.commandLine().getErr().println("segment: missing values: " + r.missing().describe(opts.missing().strategy()));
     }
     spec.commandLine().getErr().printf(Locale.ROOT, "segment: %d rows ingested into %s in %.2f s (%.0f rows/s)%s%n", r.rows(), store,
         r.seconds(), r.rowsPerSecond(), r.rejected() > 0 ? "; " + r.rejected() + " malformed rows skipped, written to " + r.rejectsFile() : "");

@@ -37,7 +37,8 @@ final class KMeansCommand implements Callable<Integer> {
 
   @Option(names = "--transactions", paramLabel = "FILE",
       description = "Segment customers straight from a transaction log: its per-customer features (as 'segment rfm') go into the "
-          + "store DIR/store, which is then clustered and gets the published assignments. Needs --preset.")
+          + "store DIR/store, which is then clustered and gets the published assignments. Needs --preset; --format applies "
+          + "(default auto: semicolon logs with decimal commas are detected).")
   Path transactions;
 
   @Option(names = "--preset", paramLabel = "NAME", description = "Transaction log layout for --transactions: online-retail, cdnow or groceries.")
@@ -139,7 +140,7 @@ final class KMeansCommand implements Callable<Integer> {
 
   /** The request the options describe. */
   private KMeansJob job() {
-    Source source = transactions != null ? new Source.Transactions(transactions, preset)
+    Source source = transactions != null ? new Source.Transactions(transactions, preset, io.segmenta.data.TextFormat.parse(table.format))
         : store != null ? new Source.Store(store)
         : table.sql != null ? new Source.Sql(table.sql, table.options(List.of(), run.out.resolve("dropped.csv")))
         : new Source.Table(table.input, table.options(List.of(), run.out.resolve("dropped.csv")));

@@ -6,6 +6,7 @@ import io.segmenta.pipeline.RunOutputs;
 import io.segmenta.EngineOptions;
 import io.segmenta.Segmenta;
 import io.segmenta.data.Dataset;
+import io.segmenta.data.MissingValues;
 import io.segmenta.data.TableReader;
 import io.segmenta.density.DbscanModel;
 import io.segmenta.kmeans.KMeansModel;
@@ -71,48 +72,54 @@ final class PredictCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Dataset data;
     FeatureStore fs = null;
-    if (store != null) {
-      fs = FeatureStore.open(store);
-      if (!fs.columns().equals(columns)) {
-        fs.close();
-        throw new io.segmenta.InvalidInputException("the store at " + store + " has columns " + fs.columns() + ", the model was fitted on "
-            + columns);
-      }
-      data = fs.dataset();
-    } else {
-      data = DataArgs.readTable(spec, table, columns, Cli.progress(spec, progress)).data();
-    }
     int segments;
-    try (RunDir stage = RunDir.open(out, force); FeatureStore closeMe = fs;
-         Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
-      Path dir = stage.path();
-      String algorithm;
-      if (km != null) {
-        Prediction p = engine.assign(km, data);
-        RunOutputs.writeAssignments(dir.resolve("assignments.csv"), data, p.labels(), p.squaredDistances());
-        segments = km.k();
-        algorithm = "kmeans";
-      } else if (gm != null) {
-        double[][] proba = engine.predictProba(gm, data);
-        int[] labels = new int[proba.length];
-        for (int i = 0; i < proba.length; i++) {
-          for (int c = 1; c < gm.k(); c++) if (proba[i][c] > proba[i][labels[i]]) labels[i] = c;
+    // The run directory first: rows that --missing drop leaves out are written into it (OUT/dropped.csv).
+    try (RunDir stage = RunDir.open(out, force)) {
+      MissingValues.Report missing = null;
+      if (store != null) {
+        fs = FeatureStore.open(store);
+        if (!fs.columns().equals(columns)) {
+          fs.close();
+          throw new io.segmenta.InvalidInputException("the store at " + store + " has columns " + fs.columns() + ", the model was fitted on "
+              + columns);
         }
-        RunOutputs.writeLabels(dir.resolve("assignments.csv"), data, labels, "probability", i -> Float.toString((float) proba[i][labels[i]]));
-        segments = gm.k();
-        algorithm = "gmm";
+        data = fs.dataset();
       } else {
-        int[] labels = engine.predict(dm, data);
-        RunOutputs.writeLabels(dir.resolve("assignments.csv"), data, labels, null, null);
-        segments = dm.clusters();
-        algorithm = "dbscan";
+        DataArgs.Table t = DataArgs.readTable(spec, table, columns, Cli.progress(spec, progress), stage);
+        data = t.data();
+        missing = t.missing();
       }
-      RunOutputs.Json j = RunOutputs.summary("predict", data, engine.backend(), store != null ? store : table.input, (System.nanoTime() - t0) / 1e9, 0);
-      j.field("model", model.toString());
-      j.field("model_algorithm", algorithm);
-      j.field("segments", segments);
-      RunOutputs.finish(dir, j);
-      stage.commit();
+      try (FeatureStore closeMe = fs; Segmenta engine = Segmenta.open(new EngineOptions(Cli.backend(spec, backend), threads))) {
+        Path dir = stage.path();
+        String algorithm;
+        if (km != null) {
+          Prediction p = engine.assign(km, data);
+          RunOutputs.writeAssignments(dir.resolve("assignments.csv"), data, p.labels(), p.squaredDistances());
+          segments = km.k();
+          algorithm = "kmeans";
+        } else if (gm != null) {
+          double[][] proba = engine.predictProba(gm, data);
+          int[] labels = new int[proba.length];
+          for (int i = 0; i < proba.length; i++) {
+            for (int c = 1; c < gm.k(); c++) if (proba[i][c] > proba[i][labels[i]]) labels[i] = c;
+          }
+          RunOutputs.writeLabels(dir.resolve("assignments.csv"), data, labels, "probability", i -> Float.toString((float) proba[i][labels[i]]));
+          segments = gm.k();
+          algorithm = "gmm";
+        } else {
+          int[] labels = engine.predict(dm, data);
+          RunOutputs.writeLabels(dir.resolve("assignments.csv"), data, labels, null, null);
+          segments = dm.clusters();
+          algorithm = "dbscan";
+        }
+        RunOutputs.Json j = RunOutputs.summary("predict", data, engine.backend(), store != null ? store : table.input, (System.nanoTime() - t0) / 1e9, 0);
+        j.field("model", model.toString());
+        j.field("model_algorithm", algorithm);
+        j.field("segments", segments);
+        RunOutputs.missing(j, missing);
+        RunOutputs.finish(dir, j);
+        stage.commit();
+      }
     }
     spec.commandLine().getErr().printf("segment: %d rows assigned to %d segments; written to %s%n", data.rows(), segments,
         out.resolve("assignments.csv"));

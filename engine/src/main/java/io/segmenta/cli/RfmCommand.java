@@ -43,7 +43,10 @@ final class RfmCommand implements Callable<Integer> {
   @Option(names = "--price-column", paramLabel = "COL", description = "Unit price (value = quantity x price).") String price;
   @Option(names = "--amount-column", paramLabel = "COL", description = "Line total, when there is no unit price.") String amount;
   @Option(names = "--cancel-prefix", paramLabel = "P", description = "Invoice ids starting with P are cancellations.") String cancelPrefix;
-  @Option(names = "--format", paramLabel = "FORMAT", description = "auto, csv, tsv or whitespace.") String format;
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "auto, csv, tsv, semicolon (decimal commas: 12,50), semicolon-point (decimal points) or whitespace (default: the preset's; "
+          + "auto detects the separator from the header and, for semicolons, the decimal mark from the first rows, as for feature tables).")
+  String format;
 
   @Option(names = "--reference-date", paramLabel = "YYYY-MM-DD",
       description = "Date recency and tenure are measured to (default: the day after the last transaction).")

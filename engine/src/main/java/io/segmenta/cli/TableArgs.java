@@ -47,8 +47,9 @@ final class TableArgs {
   String missing;
 
   @Option(names = "--dropped", paramLabel = "FILE",
-      description = "Where the rows left out by --missing drop are written (line, reason, fields); "
-          + "default for commands with --out: OUT/dropped.csv, written only when a row was dropped. The count is reported on stderr and in summary.json.")
+      description = "Where the rows left out by --missing drop are written (line, reason, fields); default: OUT/dropped.csv for "
+          + "commands with --out, DIR.dropped.csv beside the store for 'segment ingest'; written only when a row was dropped. The count is "
+          + "reported on stderr and in summary.json.")
   java.nio.file.Path dropped;
 
   TableOptions options(List<String> defaultColumns) {

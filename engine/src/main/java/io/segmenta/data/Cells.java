@@ -101,6 +101,34 @@ final class Cells {
     return marks == 1 && digits > 0 ? mark : 0;
   }
 
+  /**
+   * The decimal-comma rule of format semicolon, shared by the feature and transaction readers: given a trimmed cell's commas
+   * and points, null when it reads (its one comma taken as the decimal mark), else why not ({@code shown} is the cell). A point
+   * is refused where it would read as a number, since "1.234" may mean 1234 in such a file; a comma and a point together are
+   * a thousands separator, which is not read.
+   */
+  static String decimalCommaRefusal(int commas, int points, boolean pointParses, String shown) {
+    if (commas > 0 && points > 0) {
+      return "'" + abbreviate(shown) + "' is not a number: thousands separators are not read (the decimal mark of this file is the comma); "
+          + "write it without them";
+    }
+    if (points > 0 && pointParses) {
+      return "'" + abbreviate(shown) + "' has a decimal point, but this file writes decimal commas (format semicolon), where a point may be "
+          + "a thousands separator; if the file writes decimal points, give --format semicolon-point";
+    }
+    return null;
+  }
+
+  /** What may be wrong with a cell that is not a number: a missing-value marker, a thousands separator, a decimal comma. */
+  static String notANumberHint(String s, boolean decimalComma) {
+    String low = s.toLowerCase(Locale.ROOT);
+    return MISSING.contains(low) ? " (a missing-value marker)"
+        : THOUSANDS.matcher(s).matches() && !(decimalComma && DECIMAL_COMMA.matcher(s).matches())
+            ? " (thousands separators are not read: write it without them)"
+        : !decimalComma && DECIMAL_COMMA.matcher(s).matches()
+            ? " (a decimal comma? a semicolon file with decimal commas reads with --format semicolon)" : "";
+  }
+
   /** {@code s} read with a decimal comma ("1,5"), or null when it is not such a number. */
   static Double parseDecimalComma(String s) {
     String t = s.strip();
@@ -363,15 +391,10 @@ final class Cells {
           if (a[i] == ',') commas++;
           else if (a[i] == '.') points++;
         }
-        if (commas > 0 && points > 0) {
-          problem = ", column '" + l.names.get(col) + "': '" + abbreviate(decode(a, o, len)) + "' is not a number: thousands separators are not "
-              + "read (the decimal mark of this file is the comma); write it without them";
-          return 0;
-        }
-        if (points > 0 && pointNumber(a, o, len)) {
-          problem = ", column '" + l.names.get(col) + "': '" + abbreviate(decode(a, o, len)) + "' has a decimal point, but this file writes "
-              + "decimal commas (format semicolon), where a point may be a thousands separator; if the file writes decimal points, give "
-              + "--format semicolon-point";
+        // Without a point the rule accepts the cell: no String is made for the common "12,50".
+        String refused = points == 0 ? null : decimalCommaRefusal(commas, points, commas == 0 && pointNumber(a, o, len), decode(a, o, len));
+        if (refused != null) {
+          problem = ", column '" + l.names.get(col) + "': " + refused;
           return 0;
         }
         if (commas == 1) {
@@ -426,13 +449,7 @@ final class Cells {
       } catch (NumberFormatException e) {
         v = spelledNonFinite(s);
         if (v == 0) {
-          String low = s.toLowerCase(Locale.ROOT);
-          String hint = MISSING.contains(low) ? " (a missing-value marker)"
-              : THOUSANDS.matcher(s).matches() && !(l.format.decimalComma() && DECIMAL_COMMA.matcher(s).matches())
-                  ? " (thousands separators are not read: write it without them)"
-              : !l.format.decimalComma() && DECIMAL_COMMA.matcher(s).matches()
-                  ? " (a decimal comma? a semicolon file with decimal commas reads with --format semicolon)" : "";
-          problem = ", column '" + l.names.get(col) + "': '" + abbreviate(s) + "' is not a number" + hint;
+          problem = ", column '" + l.names.get(col) + "': '" + abbreviate(s) + "' is not a number" + notANumberHint(s, l.format.decimalComma());
           return 0;
         }
       }

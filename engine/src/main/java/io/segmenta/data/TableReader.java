@@ -129,6 +129,36 @@ public final class TableReader {
     return new FieldScan(file, format, progress).run(sink);
   }
 
+  /**
+   * For readers of raw fields (the transaction path) in a file with decimal commas ({@link TextFormat#decimalComma()}): why the
+   * trimmed {@code cell} is refused, by the same rule as a feature table's cells ("1.234" may be a thousands separator there,
+   * "1.234,5" has one), or null when it reads with its comma taken as the decimal point.
+   */
+  public static String decimalCommaRefusal(String cell) {
+    int commas = 0, points = 0;
+    for (int i = 0; i < cell.length(); i++) {
+      char c = cell.charAt(i);
+      if (c == ',') commas++;
+      else if (c == '.') points++;
+    }
+    if (points == 0) return null;
+    boolean pointParses = false;
+    if (commas == 0) {
+      try {
+        ch.randelshofer.fastdoubleparser.JavaDoubleParser.parseDouble(cell);
+        pointParses = true;
+      } catch (NumberFormatException e) {
+        // not a number with a point either: the caller's parse names it
+      }
+    }
+    return Cells.decimalCommaRefusal(commas, points, pointParses, cell);
+  }
+
+  /** The feature reader's hint for a trimmed cell that is not a number (a missing-value marker, a thousands separator, a decimal comma). */
+  public static String notANumberHint(String cell, TextFormat format) {
+    return Cells.notANumberHint(cell, format.decimalComma());
+  }
+
   /** A table read into memory, and what was done with its missing values. */
   public record Read(Dataset data, MissingValues.Report missing) {}
 
@@ -326,7 +356,7 @@ public final class TableReader {
 
     long run(FieldSink sink) {
       // Each field becomes a String: smaller blocks keep the rows in flight to a few MB of heap.
-      try (Blocks blocks = Blocks.open(file, format, Math.max(16, blockBytes() / 8))) {
+      try (Blocks blocks = Blocks.open(file, format, fieldBlockBytes())) {
         Blocks.First first = blocks.first();
         if (first == null) throw new InvalidInputException(where + " is empty: no header and no rows");
         sink.format(blocks.format());
@@ -459,5 +489,22 @@ public final class TableReader {
 
   static int blockBytes() {
     return Math.max(16, Integer.getInteger("segmenta.read.blockBytes", 4 << 20));
+  }
+
+  /** The raw-fields scan's blocks (each field becomes a String: smaller blocks keep the rows in flight to a few MB of heap). */
+  private static int fieldBlockBytes() {
+    return Math.max(16, blockBytes() / 8);
+  }
+
+  /**
+   * What {@link TextFormat#AUTO} resolves to for {@code file} in {@link #streamFields} (the same detection, on the same first
+   * block), or null when the file cannot be read that far: the reader names the problem when it reads the file.
+   */
+  public static TextFormat detectFields(Path file) {
+    try (Blocks blocks = Blocks.open(file, TextFormat.AUTO, fieldBlockBytes())) {
+      return blocks.first() == null ? null : blocks.format();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

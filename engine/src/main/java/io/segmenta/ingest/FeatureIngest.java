@@ -50,7 +50,7 @@ public final class FeatureIngest {
         reported = new double[r.missing().columns().size()];
         java.util.Arrays.fill(reported, options.missing().constant());
       }
-      MissingValues.Report m = new MissingValues.Report(r.missing().droppedRows(), r.missing().columns(), r.missing().missingPerColumn(), reported);
+      MissingValues.Report m = r.missing().withFillValues(reported); // keeps where the dropped rows were written
       return new Report(r.rows(), r.rejected(), r.rejected() > 0 ? rejectsFile : null, m, (System.nanoTime() - t0) / 1e9);
     } finally {
       if (writer[0] != null) writer[0].close(); // no-op after a commit; removes partial files after a failure

@@ -2,6 +2,7 @@ package io.segmenta.ingest;
 
 import io.segmenta.InvalidInputException;
 import io.segmenta.data.TableReader;
+import io.segmenta.data.TextFormat;
 import io.segmenta.store.FeatureStoreWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -219,6 +220,7 @@ public final class RfmIngest {
     private final TableReader.Malformed policy;
     private final RejectsFile rejects;
     private final PurchaseLog purchases;
+    private TextFormat format = TextFormat.CSV;
     private int cCust, cTime, cInv = -1, cProd = -1, cQty = -1, cPrice = -1, cAmount = -1, width;
     // The columns as TopProducts finds them (exact names), for the purchase capture.
     private int pCust = -1, pProd = -1, pDesc = -1, pQty = -1, pInv = -1;
@@ -277,7 +279,7 @@ public final class RfmIngest {
       double qty = 1, value = 0;
       boolean cancel;
       try {
-        if (f.length != width) throw bad(line, f.length + " fields, but the header has " + width + " (ragged row)");
+        if (f.length != width) throw bad(line, ragged(f));
         cust = normaliseId(f[cCust].strip());
         if (cust.isEmpty()) {
           if (keep && pCust != cCust) capture(f); // the same column: TopProducts skips the line too
@@ -320,7 +322,8 @@ public final class RfmIngest {
       if (pInv >= 0 && l.cancelPrefix() != null && f[pInv].strip().startsWith(l.cancelPrefix())) return;
       if (pQty >= 0) {
         try {
-          if (Double.parseDouble(f[pQty].strip()) <= 0) return;
+          String q = f[pQty].strip();
+          if (Double.parseDouble(format.decimalComma() ? q.replace(',', '.') : q) <= 0) return;
         } catch (NumberFormatException e) {
           return;
         }
@@ -379,8 +382,44 @@ public final class RfmIngest {
       }
     }
 
+    /**
+     * A row with more or fewer fields than the header; in a comma-separated file, a number written with a decimal comma or a
+     * thousands separator (2,55 or 1,234) unquoted is two fields: the first numeric column where that fits is named.
+     */
+    private String ragged(String[] f) {
+      String m = f.length + " fields, but the header has " + width + " (ragged row)";
+      if (f.length <= width || format.separator() != ',') return m;
+      String hint = "a number written with a decimal comma or a thousands separator is two fields in a comma-separated file: quote it, "
+          + "remove the separator, or save the file with semicolons (read as --format semicolon)";
+      int[] cols = {cQty, cPrice, cAmount};
+      String[] names = {l.quantity(), l.unitPrice(), l.amount()};
+      int best = -1;
+      for (int i = 0; i < cols.length; i++) {
+        int c = cols[i];
+        if (c >= 0 && c + 1 < f.length && INTEGER.matcher(f[c].strip()).matches() && DIGITS.matcher(f[c + 1].strip()).matches()
+            && (best < 0 || c < cols[best])) best = i;
+      }
+      if (best < 0) return m + "; " + hint;
+      return m + "; probably column '" + names[best] + "': '" + f[cols[best]].strip() + "," + f[cols[best] + 1].strip() + "': " + hint;
+    }
+
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("[+-]?\\d+");
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("\\d+");
+
+    /** The format the reader resolved (AUTO detected): its decimal mark applies to every number field. */
+    @Override
+    public void format(TextFormat resolved) {
+      format = resolved;
+    }
+
     private double number(String s, long line, String column) {
       String t = s.strip();
+      if (format.decimalComma()) {
+        // The feature reader's rule for decimal commas (a point may be a thousands separator there): one rule for both readers.
+        String refused = TableReader.decimalCommaRefusal(t);
+        if (refused != null) throw bad(line, "column '" + column + "': " + refused);
+        t = t.replace(',', '.');
+      }
       double v = FastDecimal.parse(t);
       if (v == v) return v; // the short decimals that are exact as m / 10^e; NaN hands over to parseDouble
       try {
@@ -388,7 +427,8 @@ public final class RfmIngest {
         if (!Double.isFinite(v)) throw bad(line, "column '" + column + "': value " + t + " is not finite");
         return v;
       } catch (NumberFormatException e) {
-        throw bad(line, "column '" + column + "': '" + t + "' is not a number");
+        String shown = s.strip();
+        throw bad(line, "column '" + column + "': '" + shown + "' is not a number" + TableReader.notANumberHint(shown, format));
       }
     }
 

@@ -6,7 +6,6 @@ import io.segmenta.data.TextFormat;
 import io.segmenta.data.sql.DuckDb;
 import io.segmenta.data.sql.DuckDbSettings;
 import io.segmenta.store.FeatureStoreWriter;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -60,7 +59,8 @@ public final class RfmSql {
       return "timestamp pattern '" + l.timestampPattern() + "' is outside what the SQL path translates (yyyy MM dd HH mm ss and literals)";
     }
     TextFormat f = format(input, l);
-    if (f != TextFormat.CSV && f != TextFormat.TSV) return "whitespace-separated logs are read by the hand-written path";
+    if (f == null) return "the file could not be read: the hand-written path names the problem";
+    if (f != TextFormat.CSV && f != TextFormat.TSV) return f.optionName() + " logs are read by the hand-written path";
     return null;
   }
 
@@ -318,19 +318,9 @@ public final class RfmSql {
     re.append(Character.isLetterOrDigit(ch) ? String.valueOf(ch) : "[" + (ch == '\\' || ch == ']' || ch == '^' ? "\\" + ch : String.valueOf(ch)) + "]");
   }
 
+  /** The log's format: as given, or as the hand-written path detects it (one detection; null when unreadable). */
   private static TextFormat format(Path input, TransactionLayout l) {
-    if (l.format() != TextFormat.AUTO) return l.format();
-    try (InputStream raw = Files.newInputStream(input);
-         InputStream in = gzip(input) ? new GZIPInputStream(raw) : raw;
-         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null && line.isBlank()) {}
-      if (line == null || line.indexOf(',') >= 0) return TextFormat.CSV;
-      if (line.indexOf('\t') >= 0 && line.strip().indexOf(' ') < 0) return TextFormat.TSV;
-      return TextFormat.WHITESPACE;
-    } catch (IOException e) {
-      return TextFormat.WHITESPACE; // unreadable: the hand-written path reports it
-    }
+    return l.format() != TextFormat.AUTO ? l.format() : TableReader.detectFields(input);
   }
 
   private static boolean gzip(Path p) {

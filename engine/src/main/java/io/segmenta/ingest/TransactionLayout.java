@@ -26,9 +26,12 @@ public record TransactionLayout(String customer, String timestamp, String timest
                                 String description, String quantity, String unitPrice, String amount, String cancelPrefix,
                                 TextFormat format) {
 
-  /** The UCI Online Retail log (Chen 2015), as shipped in datasets/online-retail. */
+  /**
+   * The UCI Online Retail log (Chen 2015), as shipped in datasets/online-retail. Its separator and decimal mark are detected
+   * (AUTO), so that the same columns exported by a European spreadsheet (semicolons, decimal commas) read too.
+   */
   public static final TransactionLayout ONLINE_RETAIL = new TransactionLayout("CustomerID", "InvoiceDate", "yyyy-MM-dd HH:mm:ss",
-      "InvoiceNo", "StockCode", "Description", "Quantity", "UnitPrice", null, "C", TextFormat.CSV);
+      "InvoiceNo", "StockCode", "Description", "Quantity", "UnitPrice", null, "C", TextFormat.AUTO);
 
   /** CDNOW_master.txt (Fader and Hardie): customer_id, date, number_of_cds, dollar_value. */
   public static final TransactionLayout CDNOW = new TransactionLayout("customer_id", "date", "yyyyMMdd", null, null, null,
@@ -36,7 +39,7 @@ public record TransactionLayout(String customer, String timestamp, String timest
 
   /** The Kaggle Groceries dataset: Member_number, Date, itemDescription (no quantities or prices). */
   public static final TransactionLayout GROCERIES = new TransactionLayout("Member_number", "Date", "dd-MM-yyyy", null,
-      "itemDescription", null, null, null, null, null, TextFormat.CSV);
+      "itemDescription", null, null, null, null, null, TextFormat.AUTO);
 
   public TransactionLayout {
     if (customer == null || customer.isBlank()) throw new InvalidInputException("transaction layout: the customer column is required");
@@ -53,6 +56,11 @@ public record TransactionLayout(String customer, String timestamp, String timest
       case "groceries" -> GROCERIES;
       default -> throw new InvalidInputException("--preset: unknown preset '" + name + "'; expected online-retail, cdnow or groceries");
     };
+  }
+
+  /** This layout with another separator and decimal mark (the CLI's --format). */
+  public TransactionLayout withFormat(TextFormat f) {
+    return new TransactionLayout(customer, timestamp, timestampPattern, invoice, product, description, quantity, unitPrice, amount, cancelPrefix, f);
   }
 
   /** Whether line values can be computed (quantity and unit price, or an amount). */

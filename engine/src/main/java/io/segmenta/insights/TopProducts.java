@@ -65,6 +65,11 @@ public final class TopProducts {
       StringBuilder key = new StringBuilder();
       TableReader.streamFields(log, layout.format(), b -> {}, new TableReader.FieldSink() {
         int cCust, cProd, cDesc = -1, cQty = -1, cInv = -1, width;
+        boolean decimalComma;
+
+        @Override public void format(io.segmenta.data.TextFormat resolved) {
+          decimalComma = resolved.decimalComma(); // quantities as the RFM pass reads them
+        }
 
         @Override public void header(List<String> names) {
           width = names.size();
@@ -83,7 +88,8 @@ public final class TopProducts {
           if (cInv >= 0 && layout.cancelPrefix() != null && f[cInv].strip().startsWith(layout.cancelPrefix())) return;
           if (cQty >= 0) {
             try {
-              if (Double.parseDouble(f[cQty].strip()) <= 0) return;
+              String q = f[cQty].strip();
+              if (Double.parseDouble(decimalComma ? q.replace(',', '.') : q) <= 0) return;
             } catch (NumberFormatException e) {
               return;
             }

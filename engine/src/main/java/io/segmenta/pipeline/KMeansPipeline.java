@@ -176,35 +176,42 @@ public final class KMeansPipeline {
     if (src instanceof Source.Rows rows) return new Input(rows.data(), null, rows.input(), 0, null, null, null);
     if (src instanceof Source.Sql q) {
       // Through DuckDB; the summary names no file for a query.
-      io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readSql(q.query(), q.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
-      if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(q.options().missing().strategy()));
-      readReport = read.missing();
+      io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readSql(q.query(), staged(q.options(), stage),
+          io.segmenta.data.sql.DuckDbSettings.defaults());
+      noteMissing(read.missing(), q.options());
       return new Input(read.data(), null, null, (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     Source.Table t = (Source.Table) src;
     if (io.segmenta.data.sql.DuckDbSource.isParquet(t.file())) {
-      io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readParquet(t.file(), t.options(), io.segmenta.data.sql.DuckDbSettings.defaults());
-      if (read.missing().missingCells() > 0) events.note("missing values: " + read.missing().describe(t.options().missing().strategy()));
-      readReport = read.missing();
+      io.segmenta.data.sql.DuckDbSource.Read read = io.segmenta.data.sql.DuckDbSource.readParquet(t.file(), staged(t.options(), stage),
+          io.segmenta.data.sql.DuckDbSettings.defaults());
+      noteMissing(read.missing(), t.options());
       return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
     try (RunEvents.Meter m = events.bytes("Reading " + t.file().getFileName(), t.file())) {
-      TableOptions opts = t.options();
-      // Dropped rows meant for the run directory go to its staged copy (what commit() moves into place).
-      Path droppedTo = opts.droppedRows();
-      if (droppedTo != null && droppedTo.toAbsolutePath().normalize().startsWith(job.out().toAbsolutePath().normalize())) {
-        opts = opts.withDroppedRows(dir(stage).resolve(job.out().toAbsolutePath().normalize().relativize(droppedTo.toAbsolutePath().normalize())));
-      }
-      TableReader.Read read = TableReader.readWithReport(t.file(), opts, m::bytes);
+      TableReader.Read read = TableReader.readWithReport(t.file(), staged(t.options(), stage), m::bytes);
       m.done();
-      io.segmenta.data.MissingValues.Report rep = read.missing();
-      if (rep.droppedFile() != null) {
-        rep = new io.segmenta.data.MissingValues.Report(rep.droppedRows(), rep.columns(), rep.missingPerColumn(), rep.fillValues(), rep.droppedLines(), droppedTo);
-      }
-      if (rep.missingCells() > 0) events.note("missing values: " + rep.describe(opts.missing().strategy()));
-      readReport = rep;
+      noteMissing(read.missing(), t.options());
       return new Input(read.data(), null, t.file(), (System.nanoTime() - t0) / 1e9, null, null, null);
     }
+  }
+
+  /** The options with dropped rows meant for the run directory sent to its staged copy (what commit() moves into place). */
+  private TableOptions staged(TableOptions opts, RunDir stage) {
+    Path droppedTo = opts.droppedRows();
+    Path out = job.out().toAbsolutePath().normalize();
+    if (droppedTo == null || !droppedTo.toAbsolutePath().normalize().startsWith(out)) return opts;
+    return opts.withDroppedRows(dir(stage).resolve(out.relativize(droppedTo.toAbsolutePath().normalize())));
+  }
+
+  /** Says what was done with missing values, naming the dropped-rows file where it will be (not its staged copy); keeps it for the summary. */
+  private void noteMissing(io.segmenta.data.MissingValues.Report rep, TableOptions asked) {
+    if (rep.droppedFile() != null) {
+      rep = new io.segmenta.data.MissingValues.Report(rep.droppedRows(), rep.columns(), rep.missingPerColumn(), rep.fillValues(), rep.droppedLines(),
+          asked.droppedRows());
+    }
+    if (rep.missingCells() > 0) events.note("missing values: " + rep.describe(asked.missing().strategy()));
+    readReport = rep;
   }
 
   private static Path dir(RunDir stage) {

@@ -104,9 +104,7 @@ public final class RunOutputs {
     j.field("input", input == null ? "--sql query" : input.toString());
     j.strings("columns", m.columns());
     j.field("weighted", data.weights() != null);
-    j.field("missing_cells", missing == null ? 0 : missing.missingCells());
-    j.field("dropped_rows", missing == null ? 0 : missing.droppedRows());
-    if (missing != null && missing.droppedFile() != null) j.field("dropped_file", missing.droppedFile().toString());
+    missing(j, missing);
     j.field("init", m.params().init().label());
     j.field("n_init", m.params().effectiveNInit());
     j.field("swaps", m.params().swaps());
@@ -123,6 +121,13 @@ public final class RunOutputs {
   }
 
   /** The fields every algorithm's summary starts with. */
+  /** What the reader did with missing values, for a summary: cells missing, rows dropped and where they were written. */
+  public static void missing(Json j, io.segmenta.data.MissingValues.Report missing) {
+    j.field("missing_cells", missing == null ? 0 : missing.missingCells());
+    j.field("dropped_rows", missing == null ? 0 : missing.droppedRows());
+    if (missing != null && missing.droppedFile() != null) j.field("dropped_file", missing.droppedFile().toString());
+  }
+
   public static Json summary(String algorithm, Dataset data, BackendInfo backend, Path input, double seconds, double readSeconds) {
     Json j = new Json();
     j.field("algorithm", algorithm);

@@ -3,6 +3,7 @@ package io.segmenta.pipeline;
 import io.segmenta.InvalidInputException;
 import io.segmenta.data.Dataset;
 import io.segmenta.data.TableOptions;
+import io.segmenta.data.TextFormat;
 import io.segmenta.ingest.TransactionLayout;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -38,16 +39,23 @@ public sealed interface Source {
    * column, top products and the purchases for recommendations too.
    *
    * @param preset the log's layout: online-retail, cdnow or groceries
+   * @param format the log's separator and decimal mark; {@link TextFormat#AUTO} (or null) keeps the preset's
    */
-  record Transactions(Path log, String preset) implements Source {
+  record Transactions(Path log, String preset, TextFormat format) implements Source {
     public Transactions {
       Objects.requireNonNull(log, "log");
       if (preset == null) throw new InvalidInputException("transactions need a preset (--preset online-retail, cdnow or groceries)");
       TransactionLayout.preset(preset); // refuses an unknown name
+      if (format == null) format = TextFormat.AUTO;
+    }
+
+    public Transactions(Path log, String preset) {
+      this(log, preset, TextFormat.AUTO);
     }
 
     public TransactionLayout layout() {
-      return TransactionLayout.preset(preset);
+      TransactionLayout l = TransactionLayout.preset(preset);
+      return format == TextFormat.AUTO ? l : l.withFormat(format);
     }
   }
 

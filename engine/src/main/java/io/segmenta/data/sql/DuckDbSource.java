@@ -3,6 +3,7 @@ package io.segmenta.data.sql;
 import io.segmenta.InvalidInputException;
 import io.segmenta.data.Dataset;
 import io.segmenta.data.MissingValues;
+import io.segmenta.data.SkippedRows;
 import io.segmenta.data.TableOptions;
 import io.segmenta.kernels.HostMatrix;
 import io.segmenta.preprocess.ExactQuantiles;
@@ -191,13 +192,18 @@ public final class DuckDbSource {
     long[] missing = new long[d];
     long rowNo = 0, n = 0, dropped = 0;
     float[] row = new float[d];
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q.toString())) {
+    List<Long> droppedRows = new ArrayList<>();
+    // Nothing is dropped silently: the rows --missing drop leaves out go to the options' file (row number, reason, values).
+    try (SkippedRows droppedTo = new SkippedRows(options.droppedRows());
+         Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q.toString())) {
       while (rs.next()) {
         rowNo++;
         boolean anyMissing = false;
+        int firstMissing = -1;
         for (int j = 0; j < d; j++) {
           float v = rs.getFloat(j + 1);
           if (rs.wasNull() || v != v) {
+            if (firstMissing < 0) firstMissing = j;
             if (ms == MissingValues.Strategy.FAIL) {
               throw new InvalidInputException(src.where() + ", row " + rowNo + ", column '" + featureNames.get(j) + "': missing value ("
                   + (rs.wasNull() ? "NULL" : "NaN") + "); choose a --missing policy (drop, mean, median or constant:VALUE) to accept it");
@@ -213,6 +219,9 @@ public final class DuckDbSource {
         }
         if (anyMissing && ms == MissingValues.Strategy.DROP) {
           dropped++;
+          if (droppedRows.size() < 10) droppedRows.add(rowNo);
+          droppedTo.reject(rowNo, droppedFields(rs, d, idCol >= 0), src.where() + ", row " + rowNo + ", column '" + featureNames.get(firstMissing)
+              + "': missing value, row dropped (--missing drop)");
           continue;
         }
         String id = null;
@@ -243,7 +252,23 @@ public final class DuckDbSource {
       throw new InvalidInputException(dropped > 0 ? src.where() + ": every row had a missing value and was dropped (" + dropped + " rows)"
           : src.where() + ": no rows" + (src.userSql() ? " (the query's result is empty)" : ""));
     }
-    return new ScanResult(n, new MissingValues.Report(dropped, featureNames, missing, null));
+    return new ScanResult(n, new MissingValues.Report(dropped, featureNames, missing, null, droppedRows,
+        dropped > 0 ? options.droppedRows() : null));
+  }
+
+  /** A dropped row as the dropped-rows file shows it: the id (when there is an id column), then the feature values, NULL as empty. */
+  private static String[] droppedFields(ResultSet rs, int d, boolean hasId) throws SQLException {
+    String[] f = new String[d + (hasId ? 1 : 0)];
+    int k = 0;
+    if (hasId) {
+      String id = rs.getString(d + 1);
+      f[k++] = id == null ? "" : id;
+    }
+    for (int j = 0; j < d; j++) {
+      float v = rs.getFloat(j + 1);
+      f[k++] = rs.wasNull() ? "" : Float.toString(v);
+    }
+    return f;
   }
 
   /**
@@ -402,7 +427,7 @@ public final class DuckDbSource {
       } catch (InvalidInputException e) {
         throw new InvalidInputException(where + ": " + e.getMessage(), e);
       }
-      return new Read(data, new MissingValues.Report(report.droppedRows(), columns, report.missingPerColumn(), fill));
+      return new Read(data, report.withFillValues(fill));
     }
 
     /** Each column's mean (Welford, in row order) or exact median over its present values: the text reader's fill values. */
