@@ -3,7 +3,7 @@
 # warm-up), a run published in the middle of each phase, every answer checked. Builds the jars when
 # needed. Options (ServeLoad): --rows 100000 --seconds 10 --lookup-rate 5000 --predict-rate 1000
 # --concurrency 32 --predict-rows 1 --phases lookup-rate,lookup-max,predict-rate,predict-max
-# --server-opt JVMOPTION (repeatable). Exit status 1 when an answer was an error or wrong.
+# --server-opt JVMOPTION (repeatable) --timeline DIR (each request's due time and latency, CSV per phase). Exit status 1 when an answer was an error or wrong.
 set -euo pipefail
 . "$(dirname "$0")/bench-jar.sh" run-serve-load
 [ -f server/target/segmenta-server.jar ] || ./mvnw -B -q -Dstyle.color=never -DskipTests -pl server -am package >&2

@@ -54,6 +54,9 @@ public final class ServeLoad {
   /** When the phase's publication ran (System.nanoTime), set by {@link #midway}. */
   private static volatile long publishStart, publishEnd;
 
+  /** Where each phase's requests go as CSV (due time, latency), to see when the slow ones came; null for none. */
+  private static Path timeline;
+
   public static void main(String[] args) throws Exception {
     int rows = 100_000, d = 8, k = 8, seconds = 10, concurrency = 32, predictRows = 1;
     double lookupRate = 5_000, predictRate = 1_000;
@@ -74,6 +77,7 @@ public final class ServeLoad {
         case "--work" -> work = Path.of(args[i + 1]);
         case "--phases" -> phaseList = args[i + 1];
         case "--server-opt" -> serverOpts.add(args[i + 1]);
+        case "--timeline" -> timeline = Path.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -259,6 +263,20 @@ public final class ServeLoad {
       }
     }
 
+    private void writeTimeline(String name, long n, long from, long to) {
+      long t0 = Long.MAX_VALUE;
+      for (int i = 0; i < n; i++) t0 = Math.min(t0, at[i]);
+      StringBuilder b = new StringBuilder("due_ms,latency_ms\n");
+      for (int i = 0; i < n; i++) b.append((at[i] - t0) / 1e6).append(',').append(lat[i] / 1e6).append('\n');
+      if (from != 0) b.append("# publication from ").append((from - t0) / 1e6).append(" ms to ").append((to - 1_000_000_000L - t0) / 1e6).append(" ms\n");
+      try {
+        Files.createDirectories(timeline);
+        Files.writeString(timeline.resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + ".csv"), b);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
     void error(String what) {
       errors.incrementAndGet();
       if (firstError == null) firstError = what;
@@ -274,6 +292,7 @@ public final class ServeLoad {
       long[] quiet = new long[(int) n];
       int q = 0;
       for (int i = 0; i < n; i++) if (from == 0 || at[i] < from || at[i] > to) quiet[q++] = lat[i];
+      if (timeline != null) writeTimeline(name, n, from, to);
       return new Phase(name, rate, count.get(), seconds, Arrays.copyOf(lat, (int) n), errors.get(), wrong.get(), v.toString(), firstError,
           Arrays.copyOf(quiet, q), from == 0 ? 0 : (publishEnd - from) / 1e9);
     }
