@@ -264,6 +264,7 @@ public final class SegmentServer implements AutoCloseable {
 
   /** The body as JSON, read up to the limit (bodies sent without a length are counted as they come). */
   private JsonNode body(ServerRequest req) {
+    requireJson(req.headers().first(HeaderNames.CONTENT_TYPE));
     byte[] bytes;
     try (InputStream in = req.content().inputStream()) {
       bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, options.maxBodyBytes() + 1));
@@ -274,6 +275,11 @@ public final class SegmentServer implements AutoCloseable {
       throw new ApiException(413, "the request body exceeds the limit of " + options.maxBodyBytes() + " bytes");
     }
     if (bytes.length == 0) throw new ApiException(400, "the request body is empty: send {\"rows\": [...]}");
+    int bad = firstNonUtf8(bytes);
+    if (bad >= 0) {
+      throw new ApiException(400, String.format("the request body is not valid UTF-8: byte 0x%02X at offset %d; send JSON in UTF-8",
+          bytes[bad] & 0xFF, bad));
+    }
     try {
       return json.readTree(bytes);
     } catch (JsonProcessingException e) {
@@ -283,6 +289,43 @@ public final class SegmentServer implements AutoCloseable {
     } catch (IOException e) {
       throw new ApiException(400, "the request body could not be parsed: " + e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * JSON only. A body without a Content-Type is read as JSON (what a bare client sends); any other media type, e.g. the
+   * form encoding {@code curl -d} sends by default, is 415 naming it, rather than a confusing parse error.
+   */
+  static void requireJson(Optional<String> contentType) {
+    if (contentType.isEmpty()) return;
+    String[] parts = contentType.get().split(";");
+    String media = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+    String shown = contentType.get().length() > 80 ? contentType.get().substring(0, 80) + "..." : contentType.get();
+    if (!media.equals("application/json") && !media.endsWith("+json")) {
+      throw new ApiException(415, "Content-Type '" + shown + "' is not supported: send 'Content-Type: application/json'");
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("charset")) {
+        String cs = kv[1].strip().replace("\"", "");
+        if (!cs.equalsIgnoreCase("utf-8") && !cs.equalsIgnoreCase("utf8")) {
+          throw new ApiException(415, "charset '" + cs + "' in Content-Type '" + shown + "' is not supported: send JSON in UTF-8");
+        }
+      }
+    }
+  }
+
+  /** The offset of the first byte that is not part of well-formed UTF-8, or -1 (ASCII bodies, the usual case, in one scan). */
+  static int firstNonUtf8(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) i++;
+    if (i == bytes.length) return -1;
+    var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.charset.CoderResult r = decoder.decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+    if (r.isError()) return in.position();
+    r = decoder.flush(java.nio.CharBuffer.allocate(2));
+    return r.isError() ? in.position() : -1;
   }
 
   /** Jackson's message without its note on where the source is. */

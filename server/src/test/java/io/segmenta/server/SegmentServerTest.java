@@ -293,6 +293,46 @@ class SegmentServerTest {
             List.of("10001 rows", "at most 10000")));
   }
 
+  /** Content-Type and encoding: the header as sent (null for none), the raw body, expected status, words the error must contain. */
+  static Stream<Arguments> encodings() {
+    byte[] ok = ("{\"rows\": [" + validRow() + "]}").getBytes(StandardCharsets.UTF_8);
+    byte[] badByte = ("{\"rows\": [" + validRow() + "], \"x\": \"caf\u00ff\"}").getBytes(StandardCharsets.ISO_8859_1);
+    int at = badByte.length - 3;
+    byte[] cut = java.util.Arrays.copyOf(ok, ok.length + 1);
+    cut[ok.length] = (byte) 0xC3; // the first byte of a two-byte sequence, and then the end
+    byte[] utf16 = ("\uFEFF{\"rows\": [" + validRow() + "]}").getBytes(StandardCharsets.UTF_16LE);
+    byte[] accented = "{\"rows\": [{\"r\u00e9cence\": 1}]}".getBytes(StandardCharsets.UTF_8);
+    return Stream.of(
+        Arguments.of(null, ok, 200, List.of()),
+        Arguments.of("application/json", ok, 200, List.of()),
+        Arguments.of("application/json; charset=UTF-8", ok, 200, List.of()),
+        Arguments.of("application/vnd.segmenta+json", ok, 200, List.of()),
+        Arguments.of("application/x-www-form-urlencoded", ok, 415, List.of("Content-Type 'application/x-www-form-urlencoded'", "application/json")),
+        Arguments.of("text/plain", ok, 415, List.of("'text/plain'", "application/json")),
+        Arguments.of("application/json; charset=ISO-8859-1", ok, 415, List.of("charset 'ISO-8859-1'", "UTF-8")),
+        Arguments.of("application/json", badByte, 400, List.of("not valid UTF-8", "0xFF", "offset " + at)),
+        Arguments.of("application/json", cut, 400, List.of("not valid UTF-8", "0xC3", "offset " + ok.length)),
+        Arguments.of("application/json", utf16, 400, List.of("not valid UTF-8", "offset 0")),
+        // Well-formed UTF-8 beyond ASCII passes the check and reaches the row checks, the name intact.
+        Arguments.of("application/json", accented, 400, List.of("row 1", "unknown column 'r\u00e9cence'")));
+  }
+
+  @ParameterizedTest(name = "POST /v1/predict, Content-Type {0} -> {2}")
+  @MethodSource("encodings")
+  void contentTypeAndEncodingAreChecked(String contentType, byte[] body, int status, List<String> words) {
+    var b = request(server.port(), "/v1/predict").POST(BodyPublishers.ofByteArray(body));
+    if (contentType != null) b = b.header("Content-Type", contentType);
+    Reply r = send(http, b.build());
+    assertEquals(status, r.status(), r.body());
+    if (status == 200) {
+      assertEquals(1, r.json().get("predictions").size(), r.body());
+      return;
+    }
+    String error = r.json().get("error").asText();
+    for (String w : words) assertTrue(error.contains(w), "'" + w + "' not in: " + error);
+    assertNoInternals(r.body());
+  }
+
   /** A valid row in the model's column order, every value a training row's (log1p columns need values above -1). */
   static String validRow() {
     StringBuilder b = new StringBuilder("[");
