@@ -66,9 +66,34 @@ public final class SegmentJob implements Callable<Integer> {
         err.println("segment spark: " + e.getMessage());
         return 2;
       }
+      String unreadable = unreadableFile(e);
+      if (unreadable != null) {
+        err.println("segment spark: " + unreadable);
+        return 2;
+      }
       throw e;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * A file Spark could not read (its FAILED_READ_FILE errors: a truncated gzip, a file that is not Parquet), said in words
+   * with the file's path; null for any other failure, which stays a bug (exit 1).
+   */
+  static String unreadableFile(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.spark.SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("FAILED_READ_FILE")) {
+        String path = st.getMessageParameters().getOrDefault("path", "a file of the input").replaceFirst("^file:/+", "/");
+        Throwable root = t;
+        while (root.getCause() != null) root = root.getCause();
+        String why = st.getCondition().endsWith("CANNOT_READ_FILE_FOOTER") ? "it is not a Parquet file, or it is truncated (its footer cannot be read)"
+            : root instanceof java.io.EOFException ? "it ends early: the file is truncated or not valid gzip"
+            : root instanceof java.util.zip.ZipException ? "it is not valid gzip (" + root.getMessage() + ")"
+            : root.getMessage() != null && root != t ? root.getMessage() : "Spark could not read it";
+        return "cannot read " + path + ": " + why;
+      }
+    }
+    return null;
   }
 
   /** What every job reads and where it writes. */
@@ -166,7 +191,7 @@ public final class SegmentJob implements Callable<Integer> {
       SparkSession spark = own ? session(in.master, "segment spark kmeans") : parent.given;
       try {
         Dataset<Row> df = read(spark, in);
-        List<String> cols = featureColumns(df, in);
+        List<String> cols = featureColumns(df, in, spec.commandLine().getErr());
         double readSeconds = (System.nanoTime() - t0) / 1e9;
         SegmentaKMeans est = new SegmentaKMeans().setK(k).setMaxIter(maxIter).setTol(tol).setSeed(seed).setSwaps(swaps).setScale(scale)
             .setBackend(in.backend).setInputCols(cols.toArray(new String[0]));
@@ -249,7 +274,7 @@ public final class SegmentJob implements Callable<Integer> {
       SparkSession spark = own ? session(in.master, "segment spark gmm") : parent.given;
       try {
         Dataset<Row> df = read(spark, in);
-        List<String> cols = featureColumns(df, in);
+        List<String> cols = featureColumns(df, in, spec.commandLine().getErr());
         double readSeconds = (System.nanoTime() - t0) / 1e9;
         long f0 = System.nanoTime();
         SegmentaGaussianMixture est = new SegmentaGaussianMixture().setK(k).setCovarianceType(covariance).setMaxIter(maxIter).setTol(tol)
@@ -329,7 +354,7 @@ public final class SegmentJob implements Callable<Integer> {
     @Option(names = "--reference-date", paramLabel = "YYYY-MM-DD", description = "Measure recency and tenure to this day (default: the day after the last transaction).")
     java.time.LocalDate reference;
 
-    @Option(names = "--on-error", paramLabel = "POLICY", defaultValue = "skip", description = "Malformed lines: skip (counted, in rejects/) or fail (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--on-error", paramLabel = "POLICY", defaultValue = "fail", description = "Malformed lines: fail (naming the first) or skip (counted, written to rejects/); as segment rfm (default: ${DEFAULT-VALUE}).")
     String onError;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -396,11 +421,33 @@ public final class SegmentJob implements Callable<Integer> {
     if (fmt.equals("auto")) fmt = detect(p);
     Dataset<Row> df = switch (fmt) {
       case "parquet" -> spark.read().parquet(in.input);
-      case "csv" -> spark.read().option("header", true).option("inferSchema", true).option("mode", "FAILFAST").csv(in.input);
+      case "csv" -> {
+        checkHeader(spark, in.input);
+        yield spark.read().option("header", true).option("inferSchema", true).option("mode", "FAILFAST").csv(in.input);
+      }
       default -> throw new InvalidInputException("--format: '" + in.format + "' is not parquet, csv or auto");
     };
     if (in.partitions > 0) df = df.repartition(in.partitions);
     return df;
+  }
+
+  /**
+   * Spark renames duplicate CSV header names (a, a becomes a0, a1) and names an empty one _c2, silently; segment kmeans
+   * refuses both, and so does this, naming the name and its positions. Header names compare as Spark resolves them (case-insensitively).
+   */
+  static void checkHeader(SparkSession spark, String input) {
+    List<Row> first = spark.read().option("header", false).option("inferSchema", false).csv(input).limit(1).collectAsList();
+    if (first.isEmpty()) return;
+    Row h = first.get(0);
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int i = 0; i < h.length(); i++) {
+      String name = h.isNullAt(i) ? "" : h.getString(i).strip();
+      if (name.isEmpty()) throw new InvalidInputException(input + ": the header's column " + (i + 1) + " has no name");
+      Integer before = seen.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), i + 1);
+      if (before != null) {
+        throw new InvalidInputException(input + ": the header names column '" + name + "' twice, at columns " + before + " and " + (i + 1));
+      }
+    }
   }
 
   private static String detect(Path p) throws java.io.IOException {
@@ -419,19 +466,49 @@ public final class SegmentJob implements Callable<Integer> {
     throw new InvalidInputException("--input: cannot tell the format of " + p + " from its name: give --format parquet or csv");
   }
 
-  static List<String> featureColumns(Dataset<Row> df, Common in) {
+  static List<String> featureColumns(Dataset<Row> df, Common in, PrintWriter err) {
     List<String> names = Arrays.asList(df.columns());
     for (String c : new String[] {in.idColumn, in.weightColumn}) {
       if (c != null && !names.contains(c)) throw new InvalidInputException("column '" + c + "' is not in the input (columns: " + String.join(", ", names) + ")");
     }
     if (in.columns != null && !in.columns.isEmpty()) return in.columns;
     List<String> cols = new ArrayList<>();
+    List<String> left = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       if (f.name().equals(in.idColumn) || f.name().equals(in.weightColumn)) continue;
       if (f.dataType() instanceof NumericType) cols.add(f.name());
+      else left.add(f.name() + " (" + f.dataType().simpleString() + ")");
     }
     if (cols.isEmpty()) throw new InvalidInputException("the input has no numeric column to segment on (columns: " + String.join(", ", names) + ")");
+    if (!left.isEmpty() && isCsv(in)) {
+      // A CSV column is typed by inference: one bad cell turns a column of numbers into strings, which must not
+      // make it vanish from the features.
+      for (StructField f : df.schema().fields()) {
+        if (!(f.dataType() instanceof org.apache.spark.sql.types.StringType) || f.name().equals(in.idColumn)) continue;
+        org.apache.spark.sql.Column asNumber = org.apache.spark.sql.functions.expr("try_cast(`" + f.name().replace("`", "``") + "` AS DOUBLE)");
+        List<Row> sample = df.select(org.apache.spark.sql.functions.col(f.name()), asNumber.as("n"))
+            .where(org.apache.spark.sql.functions.col(f.name()).isNotNull()).limit(1000).collectAsList();
+        long numbers = sample.stream().filter(r -> !r.isNullAt(1)).count();
+        Row other = sample.stream().filter(r -> r.isNullAt(1)).findFirst().orElse(null);
+        if (other != null && numbers * 2 >= sample.size()) {
+          throw new InvalidInputException(in.input + ": column '" + f.name() + "' holds numbers and the value '" + other.getString(0)
+              + "', which is not one: fix the value, or choose the feature columns with --columns");
+        }
+      }
+    }
+    if (!left.isEmpty()) err.println("segment spark: left out of the features (not numeric): " + String.join(", ", left) + "; --columns chooses them");
     return cols;
+  }
+
+  private static boolean isCsv(Common in) {
+    String fmt = in.format.strip().toLowerCase(java.util.Locale.ROOT);
+    if (fmt.equals("csv")) return true;
+    if (!fmt.equals("auto")) return false;
+    try {
+      return detect(Path.of(in.input)).equals("csv");
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**

@@ -172,7 +172,12 @@ public final class SparkRfm {
         throw new InvalidInputException(where + "transaction line " + first.getAs("_line") + " is malformed: " + first.getAs("reject_reason")
             + " (" + rejected + " malformed lines; skip them to count and exclude them instead)");
       }
-      if (counts.isNullAt(3)) throw new InvalidInputException("the transactions have no line with a customer id");
+      if (counts.isNullAt(3)) {
+        if (rejected == 0) throw new InvalidInputException("the transactions have no line with a customer id");
+        Row first = marked.where(malformed).orderBy(col("_line")).first();
+        throw new InvalidInputException("the transactions have no usable line: all " + rejected + " lines with a customer id are malformed; the first: "
+            + first.getAs("reject_reason"));
+      }
       long maxTime = counts.getLong(3);
       long ref = referenceDate != null ? referenceDate.atStartOfDay().toEpochSecond(ZoneOffset.UTC)
           : (Math.floorDiv(maxTime, 86_400L) + 1) * 86_400L;
