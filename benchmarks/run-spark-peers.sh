@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SegmentaKMeans against Spark MLlib's KMeans on local[N] (issue 15's benchmark), side by side in one
 # Spark session, then Segmenta's scaling curve in partitions and rows. Options (SparkPeers): --n 1000000
-# --d 16 --k 32 --iters 10 --repeats 3 --partitions 2 --curve-partitions 1,2,4,8 --curve-rows 1000000,10000000
+# --d 16 --k 32 --iters 10 --repeats 3 --partitions 2 --curve-partitions 1,2,4,8 --curve-rows 1000000,10000000; the GMM case:
+# --gmm-n 1000000 --gmm-iters 3 --gmm-cov data|identity --gmm-scale 1 (rows times this; 0.1 keeps MLlib's E-step from underflowing at d = 16)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/jdk25.sh"

@@ -305,38 +305,15 @@ public final class SegmentaGaussianMixtureModel extends Model<SegmentaGaussianMi
 
   @Override
   public MLWriter write() {
-    return new ModelWriter(this);
+    // Spark ML metadata (the params) in path/metadata, the engine's model file in path/data/model.segm.
+    return SparkModelFiles.writer(this, file -> ModelFile.save(model, file));
   }
 
   public static MLReader<SegmentaGaussianMixtureModel> read() {
-    return new ModelReader();
+    return SparkModelFiles.reader(SegmentaGaussianMixtureModel.class, ModelFile::loadGmm, (uid, m) -> new SegmentaGaussianMixtureModel(uid, m, null));
   }
 
   public static SegmentaGaussianMixtureModel load(String path) {
     return read().load(path);
-  }
-
-  /** Spark ML metadata (the params) in {@code path/metadata}, the engine's model file in {@code path/data/model.segm}. */
-  private static final class ModelWriter extends MLWriter {
-    private final SegmentaGaussianMixtureModel m;
-
-    ModelWriter(SegmentaGaussianMixtureModel m) {
-      this.m = m;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      SparkModelFiles.saveMetadata(m, path, sparkSession());
-      SparkModelFiles.writeModelFile(path, sparkSession(), file -> ModelFile.save(m.model, file));
-    }
-  }
-
-  private static final class ModelReader extends MLReader<SegmentaGaussianMixtureModel> {
-    @Override
-    public SegmentaGaussianMixtureModel load(String path) {
-      GmmModel gm = SparkModelFiles.readModelFile(path, sparkSession(), ModelFile::loadGmm);
-      return SparkModelFiles.loadWithMetadata(path, sparkSession(), SegmentaGaussianMixtureModel.class.getName(),
-          uid -> new SegmentaGaussianMixtureModel(uid, gm, null));
-    }
   }
 }

@@ -322,38 +322,15 @@ public final class SegmentaKMeansModel extends Model<SegmentaKMeansModel> implem
 
   @Override
   public MLWriter write() {
-    return new ModelWriter(this);
+    // Spark ML metadata (the params) in path/metadata, the engine's model file in path/data/model.segm.
+    return SparkModelFiles.writer(this, file -> ModelFile.save(model, file));
   }
 
   public static MLReader<SegmentaKMeansModel> read() {
-    return new ModelReader();
+    return SparkModelFiles.reader(SegmentaKMeansModel.class, ModelFile::load, (uid, m) -> new SegmentaKMeansModel(uid, m, null));
   }
 
   public static SegmentaKMeansModel load(String path) {
     return read().load(path);
-  }
-
-  /** Spark ML metadata (the params) in {@code path/metadata}, the engine's model file in {@code path/data/model.segm}. */
-  private static final class ModelWriter extends MLWriter {
-    private final SegmentaKMeansModel m;
-
-    ModelWriter(SegmentaKMeansModel m) {
-      this.m = m;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      SparkModelFiles.saveMetadata(m, path, sparkSession());
-      SparkModelFiles.writeModelFile(path, sparkSession(), file -> ModelFile.save(m.model, file));
-    }
-  }
-
-  private static final class ModelReader extends MLReader<SegmentaKMeansModel> {
-    @Override
-    public SegmentaKMeansModel load(String path) {
-      KMeansModel km = SparkModelFiles.readModelFile(path, sparkSession(), ModelFile::load);
-      return SparkModelFiles.loadWithMetadata(path, sparkSession(), SegmentaKMeansModel.class.getName(),
-          uid -> new SegmentaKMeansModel(uid, km, null));
-    }
   }
 }

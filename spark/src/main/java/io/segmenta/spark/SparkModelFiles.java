@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.hadoop.fs.FileSystem;
@@ -13,6 +14,8 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -25,6 +28,28 @@ final class SparkModelFiles {
   static final String MODEL_FILE = "data/model.segm";
 
   private SparkModelFiles() {}
+
+  /** The writer of a model: its params as MLlib metadata, the engine's model file beside them. */
+  static MLWriter writer(Params model, Consumer<Path> save) {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        saveMetadata(model, path, sparkSession());
+        writeModelFile(path, sparkSession(), save);
+      }
+    };
+  }
+
+  /** The reader of a model of class {@code type}: the engine's model file through {@code load}, then the params onto {@code make(uid, engine model)}. */
+  static <E, T extends Params> MLReader<T> reader(Class<T> type, Function<Path, E> load, BiFunction<String, E, T> make) {
+    return new MLReader<T>() {
+      @Override
+      public T load(String path) {
+        E engineModel = readModelFile(path, sparkSession(), load);
+        return loadWithMetadata(path, sparkSession(), type.getName(), uid -> make.apply(uid, engineModel));
+      }
+    };
+  }
 
   static void saveMetadata(Params instance, String path, SparkSession spark) {
     DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, spark);
