@@ -163,14 +163,83 @@ class BadInputTableTest {
   static Stream<Case> sqlQueries() {
     return Stream.of(
         bad("syntax error", "SELEC 1", null, List.of(), "syntax"),
-        bad("missing table", "SELECT * FROM no_such_table", null, List.of(), "no_such_table"));
+        bad("missing table", "SELECT * FROM no_such_table", null, List.of(), "no_such_table"),
+        bad("non-numeric column selected", "SELECT 'c1' AS id, 'x' AS a, 1.5 AS b", null, List.of("--id-column", "id"), "--sql", "'a'", "VARCHAR"),
+        bad("id column not in the result", "SELECT 'c1' AS id, 1.5 AS a", null, List.of("--id-column", "nope"), "--sql", "'nope'", "id, a"),
+        bad("NULL value", "SELECT * FROM (VALUES ('c1', 1.5), ('c2', NULL)) AS t(id, a)", null, List.of("--id-column", "id"),
+            "--sql", "row 2", "'a'", "NULL", "--missing"));
   }
 
   @ParameterizedTest(name = "kmeans --sql: {0}")
   @MethodSource("sqlQueries")
   void sql(Case c) {
-    Outcome o = run("kmeans", "--sql", c.file(), "--k", "1", "--out", dir.resolve("sqlout").toString(), "--progress", "never");
-    check(c, o, Path.of("x"));
+    List<String> a = new ArrayList<>(List.of("kmeans", "--sql", c.file(), "--k", "1", "--out", dir.resolve("sqlout").toString(), "--progress", "never"));
+    a.addAll(c.args());
+    check(c, run(a.toArray(String[]::new)), Path.of("x"));
+  }
+
+  // ---- Parquet files and directories, written by DuckDB (what real tools write) ----
+
+  /** A Parquet input: the DuckDB statements that make it (D stands for its directory), the input under D, the command's arguments. */
+  record ParquetCase(String name, List<String> make, String input, List<String> args, String... words) {
+    @Override public String toString() { return name; }
+  }
+
+  static final String PQ_GOOD = "SELECT 'c' || range AS id, range::DOUBLE AS a, (range * 2)::DOUBLE AS b FROM range(5)";
+
+  static Stream<ParquetCase> parquetTables() {
+    String to = " TO 'D/t.parquet' (FORMAT parquet)";
+    return Stream.of(
+        new ParquetCase("non-numeric feature column", List.of("COPY (SELECT 'c' || range AS id, range::DOUBLE AS a, 'x' || range AS b FROM range(5))" + to),
+            "t.parquet", kmeansArgs(), "FILE", "'b'", "VARCHAR"),
+        new ParquetCase("missing column", List.of("COPY (" + PQ_GOOD + ")" + to), "t.parquet", kmeansArgs("--columns", "a,nope"), "FILE", "'nope'", "id, a, b"),
+        new ParquetCase("id column missing", List.of("COPY (" + PQ_GOOD + ")" + to), "t.parquet", List.of("--id-column", "nope", "--k", "1"),
+            "FILE", "id column 'nope'", "id, a, b"),
+        new ParquetCase("NULL under the default missing policy", List.of("COPY (SELECT 'c' || range AS id, CASE WHEN range = 2 THEN NULL ELSE range END::DOUBLE AS a "
+            + "FROM range(5))" + to), "t.parquet", kmeansArgs(), "FILE", "row 3", "'a'", "NULL", "--missing"),
+        new ParquetCase("empty directory", List.of(), "pq", kmeansArgs(), "FILE", "no .parquet files"),
+        new ParquetCase("directory holding only a non-Parquet file", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/t.csv' (FORMAT csv)"), "pq", kmeansArgs(),
+            "FILE", "no .parquet files"),
+        new ParquetCase("directory holding a .parquet file that is not Parquet", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/part-0.parquet' (FORMAT parquet)",
+            "COPY (" + PQ_GOOD + ") TO 'D/pq/part-1.parquet' (FORMAT csv)"), "pq", kmeansArgs(), "part-1.parquet"),
+        // In a directory the message names the file and its own row, not only the row over all files.
+        new ParquetCase("directory: NULL in the second file", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/part-0.parquet' (FORMAT parquet)",
+            "COPY (SELECT 'd' || range AS id, CASE WHEN range = 1 THEN NULL ELSE range END::DOUBLE AS a, range::DOUBLE AS b FROM range(5)) "
+                + "TO 'D/pq/part-1.parquet' (FORMAT parquet)"), "pq", kmeansArgs(), "FILE", "row 7", "part-1.parquet, row 2", "'a'", "--missing"),
+        new ParquetCase("directory: non-numeric column", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/part-0.parquet' (FORMAT parquet)",
+            "COPY (SELECT 'd' || range AS id, range::DOUBLE AS a, 'x' || range AS b FROM range(5)) TO 'D/pq/part-1.parquet' (FORMAT parquet)"), "pq",
+            kmeansArgs(), "FILE", "part-1.parquet", "'b'", "x0"),
+        new ParquetCase("directory: missing column", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/part-0.parquet' (FORMAT parquet)"), "pq",
+            kmeansArgs("--columns", "nope"), "FILE", "'nope'", "id, a, b"),
+        new ParquetCase("directory: empty id", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/part-0.parquet' (FORMAT parquet)",
+            "COPY (SELECT CASE WHEN range = 3 THEN '' ELSE 'd' || range END AS id, range::DOUBLE AS a, range::DOUBLE AS b FROM range(5)) "
+                + "TO 'D/pq/part-1.parquet' (FORMAT parquet)"), "pq", kmeansArgs(), "FILE", "part-1.parquet, row 4", "'id'", "empty id"),
+        new ParquetCase("directory of files with different schemas", List.of("COPY (" + PQ_GOOD + ") TO 'D/pq/part-0.parquet' (FORMAT parquet)",
+            "COPY (SELECT 'd' || range AS id, range::DOUBLE AS x FROM range(5)) TO 'D/pq/part-1.parquet' (FORMAT parquet)"), "pq", kmeansArgs(),
+            "FILE", "do not have the same columns", "part-1.parquet", "part-0.parquet", "\"a\"", "union_by_name"));
+  }
+
+  @ParameterizedTest(name = "kmeans --input (Parquet): {0}")
+  @MethodSource("parquetTables")
+  void parquetTable(ParquetCase c) throws IOException {
+    Path d = dir.resolve("pq-" + c.name().replaceAll("[^A-Za-z0-9]+", "-"));
+    Files.createDirectories(d.resolve("pq"));
+    duck(c.make().stream().map(s -> s.replace("'D/", "'" + d.toString().replace("'", "''") + "/")).toArray(String[]::new));
+    Path f = d.resolve(c.input());
+    List<String> a = new ArrayList<>(List.of("kmeans", "--input", f.toString(), "--out", d.resolve("out").toString(), "--progress", "never"));
+    a.addAll(c.args());
+    check(bad(c.name(), c.input(), null, c.args(), c.words()), run(a.toArray(String[]::new)), f);
+  }
+
+  /** segment ingest streams text tables; a Parquet file is refused by name rather than read as text. */
+  @Test
+  void ingestRefusesParquetByName() throws IOException {
+    Path d = dir.resolve("pq-ingest");
+    Files.createDirectories(d);
+    Path f = d.resolve("t.parquet");
+    duck("COPY (" + PQ_GOOD + ") TO " + lit(f) + " (FORMAT parquet)");
+    Outcome o = run("ingest", "--input", f.toString(), "--id-column", "id", "--store", d.resolve("store").toString(), "--progress", "never");
+    check(bad("ingest of Parquet", "t.parquet", null, List.of(), "FILE", "Parquet"), o, f);
   }
 
   // ---- segment rfm and segment kmeans --transactions (transaction logs) ----
