@@ -104,7 +104,7 @@ public final class DuckDbSource {
   }
 
   /** What to read: a relation (SQL text usable as a subquery), how to name it, and whether the user wrote it. */
-  private record Source(String relation, String where, boolean userSql) {
+  private record Source(String relation, String where, boolean userSql, String fileList) {
     static Source parquet(Path input) {
       if (!Files.exists(input)) throw new InvalidInputException(input + ": no such file");
       List<String> files = new ArrayList<>();
@@ -123,20 +123,53 @@ public final class DuckDbSource {
       }
       StringBuilder list = new StringBuilder("[");
       for (String f : files) list.append(list.length() > 1 ? ", " : "").append(DuckDb.literal(f));
-      return new Source("SELECT * FROM read_parquet(" + list + "])", input.toString(), false);
+      list.append(']');
+      return new Source("SELECT * FROM read_parquet(" + list + ")", input.toString(), false, files.size() > 1 ? list.toString() : null);
+    }
+
+    /**
+     * Where row {@code rowNo} (from 1 over the result) is: the source and the row, and for a directory of several files also the
+     * file and its row there, so that the message leads to the file to fix.
+     */
+    String at(Connection c, long rowNo) {
+      String here = where + ", row " + rowNo;
+      if (fileList == null) return here;
+      String q = "SELECT filename, file_row_number FROM read_parquet(" + fileList + ", filename = true, file_row_number = true) LIMIT 1 OFFSET "
+          + (rowNo - 1);
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q)) {
+        if (rs.next()) return here + " (" + rs.getString(1) + ", row " + (rs.getLong(2) + 1) + ")";
+      } catch (SQLException ignored) {
+        // the row number over the directory still names the row
+      }
+      return here;
     }
 
     /** DuckDB's reason, with the statement's echo when the user wrote it, and a hint for Parquet input. */
     InvalidInputException error(SQLException e) {
       if (userSql) return DuckDb.userError(where, e, true);
-      return new InvalidInputException(where + ": not a readable Parquet file (is it truncated or corrupt?): " + DuckDb.message(e, false), e);
+      String m = DuckDb.message(e, false);
+      java.util.regex.Matcher typed = java.util.regex.Pattern.compile("In file \"([^\"]*)\" the column \"([^\"]*)\" has type (\\S+), but we are "
+          + "trying to read it as type (\\S+)").matcher(m);
+      if (typed.find()) {
+        // One file's column has another type than the first file's: name both, without DuckDB's page of advice.
+        return new InvalidInputException(where + ": its Parquet files do not have the same columns: in " + typed.group(1) + ", column '"
+            + typed.group(2) + "' is " + typed.group(3) + ", in the first file " + typed.group(4) + " (" + m.lines().findFirst().orElse("")
+            + "); give every file the same column types", e);
+      }
+      if (m.contains("schema mismatch")) {
+        // Not damage: the directory's files disagree on their columns. DuckDB's own hint names an option --input cannot pass.
+        m = m.replaceAll("\\s*If you are trying to read files with different schemas, try setting union_by_name=True\\s*", "").strip();
+        return new InvalidInputException(where + ": its Parquet files do not have the same columns: " + m + "; read one schema per run, or "
+            + "join them by column name with --sql \"SELECT * FROM read_parquet('DIR/*.parquet', union_by_name = true)\"", e);
+      }
+      return new InvalidInputException(where + ": not a readable Parquet file (is it truncated or corrupt?): " + m, e);
     }
 
     static Source sql(String sql) {
       String s = sql == null ? "" : sql.strip();
       while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
       if (s.isEmpty()) throw new InvalidInputException("--sql: the query is empty");
-      return new Source(s, "--sql", true);
+      return new Source(s, "--sql", true, null);
     }
   }
 
@@ -205,14 +238,14 @@ public final class DuckDbSource {
           if (rs.wasNull() || v != v) {
             if (firstMissing < 0) firstMissing = j;
             if (ms == MissingValues.Strategy.FAIL) {
-              throw new InvalidInputException(src.where() + ", row " + rowNo + ", column '" + featureNames.get(j) + "': missing value ("
+              throw new InvalidInputException(src.at(c, rowNo) + ", column '" + featureNames.get(j) + "': missing value ("
                   + (rs.wasNull() ? "NULL" : "NaN") + "); choose a --missing policy (drop, mean, median or constant:VALUE) to accept it");
             }
             missing[j]++;
             anyMissing = true;
             v = ms == MissingValues.Strategy.CONSTANT ? (float) policy.constant() : Float.NaN;
           } else if (!Float.isFinite(v)) {
-            throw new InvalidInputException(src.where() + ", row " + rowNo + ", column '" + featureNames.get(j) + "': value " + v
+            throw new InvalidInputException(src.at(c, rowNo) + ", column '" + featureNames.get(j) + "': value " + v
                 + " is not finite; NaN and infinite values are not allowed");
           }
           row[j] = v;
@@ -229,15 +262,15 @@ public final class DuckDbSource {
         if (idCol >= 0) {
           id = rs.getString(k++);
           id = id == null ? "" : id.strip();
-          if (id.isEmpty()) throw new InvalidInputException(src.where() + ", row " + rowNo + ", column '" + names.get(idCol) + "': empty id");
+          if (id.isEmpty()) throw new InvalidInputException(src.at(c, rowNo) + ", column '" + names.get(idCol) + "': empty id");
         }
         float w = 1f;
         if (weightCol >= 0) {
           w = rs.getFloat(k);
           String col = names.get(weightCol);
-          if (rs.wasNull() || w != w) throw new InvalidInputException(src.where() + ", row " + rowNo + ", column '" + col + "': missing weight");
+          if (rs.wasNull() || w != w) throw new InvalidInputException(src.at(c, rowNo) + ", column '" + col + "': missing weight");
           if (!(w >= 0) || !Float.isFinite(w)) {
-            throw new InvalidInputException(src.where() + ", row " + rowNo + ", column '" + col + "': weight " + w
+            throw new InvalidInputException(src.at(c, rowNo) + ", column '" + col + "': weight " + w
                 + " is invalid; sample weights must be finite and >= 0");
           }
         }
