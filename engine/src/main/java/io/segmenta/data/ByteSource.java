@@ -192,11 +192,13 @@ final class ByteSource implements AutoCloseable {
   private InvalidInputException damaged(Exception e) {
     long at = gzip != null ? gzip.consumed() : raw.count;
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    // gzip counts the bytes it inflated exactly; the zstd decoder reads ahead in blocks, so its offset is where it had read to.
+    boolean exact = gzip != null;
     boolean ended = e instanceof EOFException || m.toLowerCase(Locale.ROOT).contains("truncated")
-        || (sizeAtOpen >= 0 && at >= sizeAtOpen);
+        || (exact && sizeAtOpen >= 0 && at >= sizeAtOpen);
     return new InvalidInputException(where + ": the file is truncated or not valid " + compression + ": the " + compression + " stream "
-        + (ended ? "ends unexpectedly" : "is corrupt") + " at byte offset " + at + (sizeAtOpen >= 0 ? " of " + sizeAtOpen : "")
-        + " (" + m + ")", e);
+        + (ended ? "ends unexpectedly" : "is corrupt") + (exact ? " at byte offset " : " at or before byte offset ") + at
+        + (sizeAtOpen >= 0 ? " of " + sizeAtOpen : "") + " (" + m + ")", e);
   }
 
   static InvalidInputException cannotRead(Path file, IOException e) {
