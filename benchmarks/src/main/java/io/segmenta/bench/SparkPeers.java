@@ -152,11 +152,6 @@ public final class SparkPeers {
   }
 
   /**
-   * SegmentaGaussianMixture (full covariances) against MLlib's GaussianMixture (RDD API, initial model) from the
-   * same initial Gaussians (the K-Means initial centroids, identity covariances, equal weights), no
-   * regularisation on either side; one fit of each length (MLlib's EM costs seconds per iteration here).
-   */
-  /**
    * The GMM case's rows times {@code s}. MLlib's E-step adds densities, not log-densities, so at d = 16 a data-wide start
    * underflows (every row gets 1/k of every component and EM stalls, ending MLlib's loop early under tol 0); shrunk rows
    * have densities far above that floor, and both sides then follow the same EM path.
@@ -177,6 +172,11 @@ public final class SparkPeers {
     return r;
   }
 
+  /**
+   * SegmentaGaussianMixture (full covariances) against MLlib's GaussianMixture (RDD API, initial model) from the
+   * same initial Gaussians (the K-Means initial centroids, the covariances --gmm-cov names, equal weights), no
+   * regularisation on either side; one fit of each length (MLlib's EM costs seconds per iteration here).
+   */
   private static void gmm(SparkSession spark, float[] x, int n, int d, double[][] init, int iters, int partitions, String covInit, double rowScale) {
     int k = init.length;
     double[] w = new double[k];
