@@ -3,6 +3,7 @@ package io.segmenta.cli;
 import io.segmenta.InvalidInputException;
 import io.segmenta.kernels.BackendUnavailableException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "segment", mixinStandardHelpOptions = true, versionProvider = SegmentCli.Version.class,
     description = "Segments customers: K-Means on the CPU (Vector API) or, where present, a GPU.",
-    subcommands = {KMeansCommand.class, GmmCommand.class, DbscanCommand.class, HierarchicalCommand.class, EvaluateCommand.class, ElbowCommand.class, PredictCommand.class, IngestCommand.class, RfmCommand.class, GenerateCommand.class, LookupCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:success",
@@ -46,14 +46,31 @@ public final class SegmentCli {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
+  /** The subcommands, in the order {@code segment --help} lists them. */
+  static final List<Class<?>> SUBCOMMANDS = List.of(KMeansCommand.class, GmmCommand.class, DbscanCommand.class, HierarchicalCommand.class,
+      EvaluateCommand.class, ElbowCommand.class, PredictCommand.class, IngestCommand.class, RfmCommand.class, GenerateCommand.class,
+      LookupCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class);
+
   /** Runs the tool in-process and returns its exit code (what {@link #main} exits with). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cmd = commandLine(out, err);
-    return cmd.execute(args);
+    return commandLine(out, err, args).execute(args);
   }
 
+  /** The whole command tree (help, docs, tests). */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, new String[0]);
+  }
+
+  /**
+   * The command tree {@code argv} needs: when its first word names a subcommand, only that one. Picocli builds each
+   * command's model by reflection over its options, and all twelve cost a run about a third of a second of its start
+   * (measured, benchmarks/RESULTS.md); anything else ({@code --help}, a typo that gets suggestions) gets them all.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] argv) {
     CommandLine cmd = new CommandLine(new SegmentCli());
+    Class<?> only = argv.length == 0 ? null : SUBCOMMANDS.stream()
+        .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(argv[0])).findFirst().orElse(null);
+    for (Class<?> c : SUBCOMMANDS) if (only == null || c == only) cmd.addSubcommand(c);
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setCaseInsensitiveEnumValuesAllowed(true);

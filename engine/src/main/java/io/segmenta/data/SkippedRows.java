@@ -16,6 +16,7 @@ public class SkippedRows implements TableReader.RejectSink, AutoCloseable {
   private final Path file;
   private BufferedWriter out;
   private long count;
+  private String lastReason, lastQuoted;
 
   public SkippedRows(Path file) {
     this.file = file;
@@ -33,7 +34,21 @@ public class SkippedRows implements TableReader.RejectSink, AutoCloseable {
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         out.write("line,reason,fields\n");
       }
-      out.write(line + "," + quote(reason) + "," + quote(String.join(",", fields)) + "\n");
+      // Written field by field, the reason's quoted form kept: a log can reject a quarter of its lines (Online Retail:
+      // 135,080 without a customer id), and building each line as one String cost more than the parse of it.
+      out.write(Long.toString(line));
+      out.write(',');
+      if (!reason.equals(lastReason)) {
+        lastReason = reason;
+        lastQuoted = quote(reason);
+      }
+      out.write(lastQuoted);
+      out.write(",\"");
+      for (int i = 0; i < fields.length; i++) {
+        if (i > 0) out.write(',');
+        writeEscaped(fields[i]);
+      }
+      out.write("\"\n");
       count++;
     } catch (IOException e) {
       throw new io.segmenta.InvalidInputException("cannot write the skipped rows to " + file + ": " + e, e);
@@ -46,6 +61,22 @@ public class SkippedRows implements TableReader.RejectSink, AutoCloseable {
 
   public Path file() {
     return file;
+  }
+
+  /** The field with each quote doubled, as {@link #quote} writes it inside the quotes. */
+  private void writeEscaped(String f) throws IOException {
+    int q = f.indexOf('"');
+    if (q < 0) {
+      out.write(f);
+      return;
+    }
+    int from = 0;
+    for (; q >= 0; q = f.indexOf('"', q + 1)) {
+      out.write(f, from, q + 1 - from);
+      out.write('"');
+      from = q + 1;
+    }
+    out.write(f, from, f.length() - from);
   }
 
   private static String quote(String s) {

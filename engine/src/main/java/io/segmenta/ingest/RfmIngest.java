@@ -439,9 +439,11 @@ public final class RfmIngest {
 
   /** The aggregates on the heap: customers in a hash map, invoices and products interned, the distinct pairs in a primitive set. */
   private static final class HeapAggregator extends Aggregator {
-    private final java.util.HashMap<String, long[]> byId = new java.util.HashMap<>();
+    /** One customer's aggregate slots and its index in first-line order (one map lookup per line finds both). */
+    private record Customer(long[] a, int index) {}
+
+    private final java.util.HashMap<String, Customer> byId = new java.util.HashMap<>();
     private final List<String> order = new ArrayList<>();
-    private final java.util.HashMap<String, Integer> custIndex = new java.util.HashMap<>();
     private final java.util.HashMap<String, Integer> occasions = new java.util.HashMap<>();
     private final java.util.HashMap<String, Integer> products = new java.util.HashMap<>();
     private final LongHashSet pairs = new LongHashSet(1 << 16);
@@ -452,21 +454,17 @@ public final class RfmIngest {
 
     @Override
     void account(String cust, long t, double value, boolean isReturn, String occasion, String product) {
-      long[] a = byId.get(cust);
-      boolean fresh = a == null;
-      int ci;
+      Customer c = byId.get(cust);
+      boolean fresh = c == null;
       if (fresh) {
-        a = fresh();
-        ci = order.size();
-        byId.put(cust, a);
-        custIndex.put(cust, ci);
+        c = new Customer(fresh(), order.size());
+        byId.put(cust, c);
         order.add(cust);
-      } else {
-        ci = -1;
       }
+      long[] a = c.a();
+      int ci = c.index();
       update(a, fresh, t, value, isReturn);
       if (!isReturn) {
-        if (ci < 0) ci = custIndex.get(cust);
         if (pairs.add(pair(ci, intern(occasions, occasion), 0))) a[FREQ]++;
         if (product != null && pairs.add(pair(ci, intern(products, product), 1))) a[PRODUCTS]++;
       }
@@ -490,7 +488,7 @@ public final class RfmIngest {
       ByteBuffer buf = ByteBuffer.allocate(AGG);
       for (String c : order) {
         buf.clear();
-        for (long x : byId.get(c)) buf.putLong(x);
+        for (long x : byId.get(c).a()) buf.putLong(x);
         customers.put(c, buf.array().clone());
       }
     }
