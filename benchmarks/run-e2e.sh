@@ -10,7 +10,7 @@
 #   2. The README's main command (Online Retail, k = auto, n-init 10, charts and report).
 #
 # Each command is timed from outside by farm-bench (start-up included), median of RUNS runs after
-# one warm-up, with ./segment's AOT cache as ./segment runs it; segment and sklearn run in turn (A B A B ...). Every run's own phases are kept
+# one warm-up, through ./segment as users run it (its AOT cache included); segment and sklearn run in turn (A B A B ...). Every run's own phases are kept
 # (segment --verbose, the script's stderr) and their medians listed. Prints a markdown table.
 # usage: benchmarks/run-e2e.sh [RUNS]   (default 5)
 set -euo pipefail
@@ -37,17 +37,14 @@ np.savetxt(sys.argv[2], x[np.sort(rows)], fmt="%.2f", delimiter=",", header=head
 PY
 fi
 ./segment --version >/dev/null 2>&1 # builds engine/target/segmenta.jar when sources changed
-jar=$root/engine/target/segmenta.jar
-flags=$root/kernels/target/classes/segmenta-jvm.args
 py=
 for c in python3 /usr/bin/python3; do if "$c" -c "import pandas, sklearn" 2>/dev/null; then py=$c; break; fi; done
 [ -n "$py" ] || { echo "run-e2e: no python3 with pandas and scikit-learn (Debian: apt-get install python3-pandas python3-sklearn)" >&2; exit 1; }
 work=$(mktemp -d /tmp/segmenta-e2e.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-# The AOT cache ./segment trained beside the jar, as ./segment runs it (SEGMENTA_AOT=0: without).
-aot=
-[ "${SEGMENTA_AOT:-1}" != 0 ] && [ -f "${jar%.jar}.aot" ] && aot="-XX:AOTCache=${jar%.jar}.aot -Xlog:aot=off -Xlog:cds=off"
-java="$JAVA_HOME/bin/java @$flags $aot -jar $jar"
+# segment is run as users run it: ./segment, its AOT cache included (SEGMENTA_AOT=0: without it). The --version run above
+# built the jar and trained the cache.
+java="$root/segment"
 seg_synth="$java kmeans --input $data --init $init --k 32 --max-iter 101 --tol 0 --scale none --out $work/seg --progress never --verbose"
 py_synth="$py $root/benchmarks/python/sklearn_e2e.py --input $data --init $init --k 32 --max-iter 101 --out $work/py"
 seg_retail="$java kmeans --transactions $root/datasets/online-retail/online-retail.csv.gz --preset online-retail --k auto --auto-log1p 1 --scale standard --n-init 10 --seed 1 --out $work/retail --progress never --verbose"
