@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The load generator's connections driven by one thread, as wrk and wrk2 are built: {@code connections}
+ * The load generator's connections driven by one event loop, as wrk and wrk2 are built: {@code connections}
  * keep-alive HTTP/1.1 connections, non-blocking {@link SocketChannel}s on one {@link Selector}, each
- * answer parsed incrementally ({@link Http1ResponseParser}) and checked.
+ * answer parsed incrementally ({@link Http1ResponseParser}) and checked; at a fixed rate one more thread,
+ * the ticker, sends requests when they fall due (below).
  *
  * <p>At a fixed rate (open loop), request i is due at t0 + i / rate and goes out on whichever connection
  * is free (a pool, as a service's HTTP client keeps); due requests wait in due order while none is.
