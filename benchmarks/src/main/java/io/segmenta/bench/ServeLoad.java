@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
 /**
  * The load of issue 17 on {@code segment serve}, on loopback only, bounded in count and time: a store
  * of {@code --rows} customers, the server started as its own JVM ({@code segmenta-server.jar}), then
- * lookups and predictions over {@code --concurrency} keep-alive connections ({@link Http1Connection}),
- * at fixed rates (open loop: latency counted from each request's scheduled time, so a stalled server
- * cannot hide its queue) and at the maximum (closed loop). A new run is published in the middle
+ * lookups and predictions over {@code --concurrency} keep-alive connections driven by one event loop
+ * ({@link LoadLoop}), at fixed rates (open loop: latency counted from each request's scheduled time, so a
+ * stalled server cannot hide its queue) and at the maximum (closed loop). A new run is published in the middle
  * of every phase; every answer is checked against the labels (lookups) or the model's predictions
  * (predict) of the version it names. Prints one Markdown table. Stops by itself and stops the server.
  */
@@ -49,7 +49,53 @@ public final class ServeLoad {
 
   /** One phase's figures. */
   record Phase(String name, double targetRate, long sent, double seconds, long[] latencyNanos, long errors, long wrong, String versions,
-      String firstError, long[] quietLatencyNanos, double publishSeconds) {}
+      String firstError, long[] quietLatencyNanos, double publishSeconds, Cpu serverCpu, Cpu loadCpu, double otherCores,
+      double stolenCores) {
+    Phase withCpu(Cpu server, Cpu load, double others, double stolen) {
+      return new Phase(name, targetRate, sent, seconds, latencyNanos, errors, wrong, versions, firstError, quietLatencyNanos, publishSeconds,
+          server, load, others, stolen);
+    }
+  }
+
+  /**
+   * CPU time of a process, user and kernel together, in clock ticks of /proc (USER_HZ, 100 a second on Linux). Not split: the
+   * kernel divides the total between user and system by sampling, which on this VM put the same load anywhere from 20% to 85% in the
+   * kernel.
+   */
+  record Cpu(long ticks) {
+    static final double TICK_NANOS = 1e7;
+
+    /** From /proc/PID/stat (utime + stime, fields 14 and 15, counted after the command name, which may hold spaces); 0 where there is none. */
+    static Cpu of(long pid) {
+      try {
+        String s = Files.readString(Path.of("/proc", pid < 0 ? "self" : Long.toString(pid), "stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return new Cpu(Long.parseLong(f[11]) + Long.parseLong(f[12]));
+      } catch (java.io.IOException | RuntimeException e) {
+        return new Cpu(0);
+      }
+    }
+
+    /** The whole machine's from /proc/stat: user, nice and system ticks, and the ticks the hypervisor gave to others (steal). */
+    static long[] machine() {
+      try (BufferedReader r = Files.newBufferedReader(Path.of("/proc/stat"))) {
+        String[] f = r.readLine().trim().split(" +");
+        return new long[] {Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]), Long.parseLong(f[8])};
+      } catch (java.io.IOException | RuntimeException e) {
+        return new long[] {0, 0};
+      }
+    }
+
+    Cpu minus(Cpu o) {
+      return new Cpu(ticks - o.ticks);
+    }
+
+    /** Microseconds of CPU per request. */
+    String perRequest(long requests) {
+      if (requests == 0 || ticks == 0) return "-";
+      return String.format(Locale.ROOT, "%.0f", ticks * TICK_NANOS / 1e3 / requests);
+    }
+  }
 
   /** When the phase's publication ran (System.nanoTime), set by {@link #midway}. */
   private static volatile long publishStart, publishEnd;
@@ -127,9 +173,9 @@ public final class ServeLoad {
         int pc = probes;
         // Requests encoded once, so the generator spends its time on sending and checking.
         byte[][] lookups = new byte[n][];
-        for (int r = 0; r < n; r++) lookups[r] = Http1Connection.get("/v1/customers/c" + r + "/segment");
+        for (int r = 0; r < n; r++) lookups[r] = Http1ResponseParser.get("/v1/customers/c" + r + "/segment");
         byte[][] predicts = new byte[pc][];
-        for (int p = 0; p < pc; p++) predicts[p] = Http1Connection.postJson("/v1/predict", bodies.get(p));
+        for (int p = 0; p < pc; p++) predicts[p] = Http1ResponseParser.postJson("/v1/predict", bodies.get(p));
         Request lookup = i -> {
           int row = (int) ((i * 0x9E3779B97F4A7C15L >>> 1) % n);
           return new Call(lookups[row], j -> {
@@ -148,30 +194,34 @@ public final class ServeLoad {
             return true;
           });
         };
-        Connect http = () -> new Http1Connection("127.0.0.1", port);
-        closedLoop("warm-up (lookups, max)", http, lookup, concurrency, 5, null);
-        closedLoop("warm-up (predict, max)", http, predict, concurrency, 3, null);
+        java.net.InetSocketAddress http = new java.net.InetSocketAddress("127.0.0.1", port);
+        LoadLoop.atMaximum("warm-up (lookups, max)", http, lookup, concurrency, 5, null);
+        LoadLoop.atMaximum("warm-up (predict, max)", http, predict, concurrency, 3, null);
         // A service that has run a while has also switched runs before: one publication during the warm-up, at the fixed rate.
-        openLoop("warm-up (lookups at the rate)", http, lookup, lookupRate, concurrency, 4, publishNext);
+        LoadLoop.atRate("warm-up (lookups at the rate)", http, lookup, lookupRate, concurrency, 4, publishNext);
         List<String> wanted = List.of(phaseList.split(","));
         for (String w : wanted) {
           if (!List.of("lookup-rate", "lookup-max", "predict-rate", "predict-max").contains(w)) {
             throw new IllegalArgumentException("--phases: unknown phase '" + w + "' (lookup-rate, lookup-max, predict-rate, predict-max)");
           }
         }
+        long pid = server.pid();
+        // CpuMeter.start(pid) is read before the phase runs: Java evaluates the receiver before the argument.
         if (wanted.contains("lookup-rate")) {
-          phases.add(openLoop("lookups at " + (long) lookupRate + "/s", http, lookup, lookupRate, concurrency, seconds, publishNext));
+          String name = "lookups at " + (long) lookupRate + "/s";
+          phases.add(CpuMeter.start(pid).over(LoadLoop.atRate(name, http, lookup, lookupRate, concurrency, seconds, publishNext)));
         }
         if (wanted.contains("lookup-max")) {
-          phases.add(closedLoop("lookups at the maximum (" + concurrency + " clients)", http, lookup, concurrency, seconds, publishNext));
+          String name = "lookups at the maximum (" + concurrency + " clients)";
+          phases.add(CpuMeter.start(pid).over(LoadLoop.atMaximum(name, http, lookup, concurrency, seconds, publishNext)));
         }
         if (wanted.contains("predict-rate")) {
-          phases.add(openLoop("predict (" + predictRows + " row) at " + (long) predictRate + "/s", http, predict, predictRate, concurrency,
-              seconds, publishNext));
+          String name = "predict (" + predictRows + " row) at " + (long) predictRate + "/s";
+          phases.add(CpuMeter.start(pid).over(LoadLoop.atRate(name, http, predict, predictRate, concurrency, seconds, publishNext)));
         }
         if (wanted.contains("predict-max")) {
-          phases.add(closedLoop("predict (" + predictRows + " row) at the maximum (" + concurrency + " clients)", http, predict, concurrency,
-              seconds, publishNext));
+          String name = "predict (" + predictRows + " row) at the maximum (" + concurrency + " clients)";
+          phases.add(CpuMeter.start(pid).over(LoadLoop.atMaximum(name, http, predict, concurrency, seconds, publishNext)));
         }
       } finally {
         server.destroy();
@@ -182,22 +232,40 @@ public final class ServeLoad {
     System.out.printf(Locale.ROOT, "%n%d customers x %d features, k = %d..%d, %d s per phase, a run published in the middle of each; "
         + "load average before %s, after %s; %d cores%n%n", rows, d, k, k + 2, seconds, load0, load1, Runtime.getRuntime().availableProcessors());
     System.out.println("| phase | target/s | requests | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | p99 ms outside publication | "
-        + "publication s | errors | wrong answers | versions answered |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        + "publication s | errors | wrong answers | versions answered | server CPU us/request | generator CPU us/request | "
+        + "other processes, cores | stolen, cores |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
     for (Phase p : phases) {
       long[] l = p.latencyNanos();
       Arrays.sort(l);
       long[] ql = p.quietLatencyNanos();
       Arrays.sort(ql);
-      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %d | %d | %s |%n", p.name(),
-          p.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", p.targetRate()) : "max", p.sent(), p.sent() / p.seconds(), ms(l, 0.50),
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %d | %d | %s | %s | %s | %.2f | %.2f |%n",
+          p.name(), p.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", p.targetRate()) : "max", p.sent(), p.sent() / p.seconds(), ms(l, 0.50),
           ms(l, 0.99), ms(l, 0.999), l.length == 0 ? 0 : l[l.length - 1] / 1e6, ms(ql, 0.99), p.publishSeconds(), p.errors(), p.wrong(),
-          p.versions());
+          p.versions(), p.serverCpu().perRequest(p.sent()), p.loadCpu().perRequest(p.sent()), p.otherCores(), p.stolenCores());
     }
     for (Phase p : phases) if (p.firstError() != null) System.out.println("first error in '" + p.name() + "': " + p.firstError());
     boolean clean = phases.stream().allMatch(p -> p.errors() == 0 && p.wrong() == 0);
     System.out.println(clean ? "every answer checked: no errors, no wrong or mixed answers" : "ERRORS or WRONG ANSWERS above");
     System.exit(clean ? 0 : 1);
+  }
+
+  /**
+   * The CPU time the server's process and this one spend in a phase (the server's includes opening the run published midway, this
+   * one's the publication itself), and what the rest of the machine used meanwhile, so that a run that shared the cores says so.
+   */
+  private record CpuMeter(long serverPid, Cpu server, Cpu load, long[] machine) {
+    static CpuMeter start(long serverPid) {
+      return new CpuMeter(serverPid, Cpu.of(serverPid), Cpu.of(-1), Cpu.machine());
+    }
+
+    Phase over(Phase p) {
+      Cpu s = Cpu.of(serverPid).minus(server), g = Cpu.of(-1).minus(load);
+      long[] m = Cpu.machine();
+      double ticks = p.seconds() * 1e9 / Cpu.TICK_NANOS;
+      return p.withCpu(s, g, Math.max(0, m[0] - machine[0] - s.ticks() - g.ticks()) / ticks, (m[1] - machine[1]) / ticks);
+    }
   }
 
   interface Request {
@@ -208,14 +276,10 @@ public final class ServeLoad {
     boolean ok(JsonNode answer);
   }
 
-  interface Connect {
-    Http1Connection open() throws java.io.IOException;
-  }
-
   record Call(byte[] request, Check check) {}
 
   /** Counts one phase's outcomes. */
-  private static final class Tally {
+  static final class Tally {
     final long[] lat;
     final long[] at;
     final AtomicLong count = new AtomicLong();
@@ -229,37 +293,31 @@ public final class ServeLoad {
       at = new long[capacity];
     }
 
-    /** Sends one call on {@code conn}; returns the connection to go on with (a new one after an I/O error). */
-    Http1Connection call(Connect connect, Http1Connection conn, Call c, long startNanos) {
+    /** Records one request's latency, from {@code startNanos} (its due time, or its send time in a closed loop) to {@code nowNanos}. */
+    void timed(long startNanos, long nowNanos) {
       long idx = count.getAndIncrement();
+      if (idx < lat.length) {
+        lat[(int) idx] = nowNanos - startNanos;
+        at[(int) idx] = startNanos;
+      }
+    }
+
+    /** Checks one answer: a status other than 200 is an error, a 200 whose JSON {@code check} refuses is a wrong answer. */
+    void check(int status, byte[] body, Check check) {
+      if (status != 200) {
+        error(status + " " + new String(body, StandardCharsets.UTF_8));
+        return;
+      }
       try {
-        if (conn == null) conn = connect.open();
-        Http1Connection.Response r = conn.send(c.request());
-        long t = System.nanoTime() - startNanos;
-        if (idx < lat.length) {
-          lat[(int) idx] = t;
-          at[(int) idx] = startNanos;
-        }
-        if (!conn.isOpen()) conn = null;
-        if (r.status() != 200) {
-          error(r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
-          return conn;
-        }
-        JsonNode j = JSON.readTree(r.body());
+        JsonNode j = JSON.readTree(body);
         versions.computeIfAbsent(j.get("version").asLong(), v -> new AtomicLong()).incrementAndGet();
-        if (!c.check().ok(j)) {
+        if (!check.ok(j)) {
           wrong.incrementAndGet();
           if (firstError == null) firstError = "wrong answer: " + j;
         }
-        return conn;
-      } catch (Exception e) {
-        if (idx < lat.length) {
-          lat[(int) idx] = System.nanoTime() - startNanos;
-          at[(int) idx] = startNanos;
-        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // Not JSON, or a field missing: an error, as the server answered something other than a lookup's answer.
         error(e.toString());
-        closeQuietly(conn);
-        return null;
       }
     }
 
@@ -294,87 +352,12 @@ public final class ServeLoad {
       for (int i = 0; i < n; i++) if (from == 0 || at[i] < from || at[i] > to) quiet[q++] = lat[i];
       if (timeline != null) writeTimeline(name, n, from, to);
       return new Phase(name, rate, count.get(), seconds, Arrays.copyOf(lat, (int) n), errors.get(), wrong.get(), v.toString(), firstError,
-          Arrays.copyOf(quiet, q), from == 0 ? 0 : (publishEnd - from) / 1e9);
+          Arrays.copyOf(quiet, q), from == 0 ? 0 : (publishEnd - from) / 1e9, new Cpu(0), new Cpu(0), 0, 0);
     }
   }
 
-  private static void closeQuietly(Http1Connection c) {
-    if (c == null) return;
-    try {
-      c.close();
-    } catch (java.io.IOException e) {
-      // already broken
-    }
-  }
-
-  /**
-   * A fixed rate for a fixed time over {@code connections} keep-alive connections: request i is due at
-   * start + i / rate and goes out on connection i mod connections as soon as that connection is free.
-   * Latency counts from the due time, so a server that falls behind shows its queue (no coordinated
-   * omission), as wrk2 does.
-   */
-  static Phase openLoop(String name, Connect connect, Request make, double rate, int connections, int seconds, Runnable publishMidway)
-      throws Exception {
-    long count = (long) (rate * seconds);
-    Tally tally = new Tally((int) count);
-    Thread publisher = midway(publishMidway, seconds);
-    long t0 = System.nanoTime() + 20_000_000L; // every connection is open before the first request is due
-    double period = 1e9 / rate;
-    CountDownLatch done = new CountDownLatch(connections);
-    for (int c = 0; c < connections; c++) {
-      int first = c;
-      Thread.ofPlatform().daemon().start(() -> {
-        Http1Connection conn = null;
-        try {
-          conn = connect.open();
-          for (long i = first; i < count; i += connections) {
-            long due = t0 + (long) (i * period);
-            long wait = due - System.nanoTime();
-            if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            conn = tally.call(connect, conn, make.make(i), due);
-          }
-        } catch (Exception e) {
-          tally.error(e.toString());
-        } finally {
-          closeQuietly(conn);
-          done.countDown();
-        }
-      });
-    }
-    done.await();
-    double elapsed = (System.nanoTime() - t0) / 1e9;
-    publisher.join();
-    return tally.phase(name, rate, elapsed);
-  }
-
-  /** {@code clients} connections, each sending its next request when its answer came, for a fixed time (at most 5M requests). */
-  static Phase closedLoop(String name, Connect connect, Request make, int clients, int seconds, Runnable publishMidway) throws Exception {
-    Tally tally = new Tally(5_000_000);
-    Thread publisher = midway(publishMidway, seconds);
-    long t0 = System.nanoTime();
-    long end = t0 + seconds * 1_000_000_000L;
-    AtomicLong next = new AtomicLong();
-    CountDownLatch done = new CountDownLatch(clients);
-    for (int c = 0; c < clients; c++) {
-      Thread.ofPlatform().daemon().start(() -> {
-        Http1Connection conn = null;
-        try {
-          for (long now = System.nanoTime(); now < end && tally.count.get() < 5_000_000; now = System.nanoTime()) {
-            conn = tally.call(connect, conn, make.make(next.getAndIncrement()), now);
-          }
-        } finally {
-          closeQuietly(conn);
-          done.countDown();
-        }
-      });
-    }
-    done.await();
-    double elapsed = (System.nanoTime() - t0) / 1e9;
-    publisher.join();
-    return tally.phase(name, 0, elapsed);
-  }
-
-  private static Thread midway(Runnable publish, int seconds) {
+  /** Runs {@code publish} (when not null) in its own thread, half-way through a phase of {@code seconds}, timing it. */
+  static Thread midway(Runnable publish, int seconds) {
     publishStart = 0;
     publishEnd = 0;
     return Thread.ofPlatform().start(() -> {

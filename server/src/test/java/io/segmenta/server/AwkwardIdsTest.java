@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Customer ids as real systems have them ("ACME/7", spaces, '?', '%', '#', non-ASCII) are looked up
+ * Customer ids as real systems have them ("ACME/7", spaces, '?', '%', '#', quotes, backslashes, non-ASCII) are looked up
  * exactly over HTTP: through the path when a path segment can carry them, through {@code ?id=} always.
  * Each answer is checked against the labels of the published fit.
  */
 class AwkwardIdsTest {
-  static final List<String> IDS = List.of("ACME/7", "a b", "what?", "100%", "#1", "Zoë-ß", "..", "plain", "a+b", "semi;colon");
+  static final List<String> IDS = List.of("ACME/7", "a b", "what?", "100%", "#1", "Zoë-ß", "..", "plain", "a+b", "semi;colon",
+      // Characters the JSON answer must escape or encode: it is written straight to bytes.
+      "quote\"back\\slash", "emoji \uD83D\uDE00", "sep\u2028arator", "</script>");
 
   @TempDir Path dir;
 
