@@ -63,8 +63,9 @@ public final class SegmentCli {
 
   /**
    * The command tree {@code argv} needs: when its first word names a subcommand, only that one. Picocli builds each
-   * command's model by reflection over its options, and all twelve cost a run about a third of a second of its start
-   * (measured, benchmarks/RESULTS.md); anything else ({@code --help}, a typo that gets suggestions) gets them all.
+   * command's model by reflection over its options: the whole tree took 150-200 ms of a fresh JVM's start, the tree with
+   * kmeans alone 105-135 ms (benchmarks/RESULTS.md). Anything else ({@code --help}, a typo that gets suggestions) gets
+   * them all.
    */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] argv) {
     CommandLine cmd = new CommandLine(new SegmentCli());
