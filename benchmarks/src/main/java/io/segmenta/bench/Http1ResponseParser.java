@@ -245,19 +245,4 @@ final class Http1ResponseParser {
   private String text(int from, int to) {
     return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
   }
-
-  /** A GET with the given path, encoded once. */
-  static byte[] get(String path) {
-    return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** A POST of a JSON body, encoded once. */
-  static byte[] postJson(String path, String json) {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + body.length
-        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] all = Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, all, head.length, body.length);
-    return all;
-  }
 }

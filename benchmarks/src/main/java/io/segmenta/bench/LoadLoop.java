@@ -11,8 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -379,6 +381,21 @@ final class LoadLoop implements AutoCloseable {
       // already broken
     }
     c.channel = null;
+  }
+
+  /** A GET with the given path, encoded once. */
+  static byte[] get(String path) {
+    return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A POST of a JSON body, encoded once. */
+  static byte[] postJson(String path, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
   }
 
   @Override

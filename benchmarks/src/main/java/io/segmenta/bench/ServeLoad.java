@@ -173,9 +173,9 @@ public final class ServeLoad {
         int pc = probes;
         // Requests encoded once, so the generator spends its time on sending and checking.
         byte[][] lookups = new byte[n][];
-        for (int r = 0; r < n; r++) lookups[r] = Http1ResponseParser.get("/v1/customers/c" + r + "/segment");
+        for (int r = 0; r < n; r++) lookups[r] = LoadLoop.get("/v1/customers/c" + r + "/segment");
         byte[][] predicts = new byte[pc][];
-        for (int p = 0; p < pc; p++) predicts[p] = Http1ResponseParser.postJson("/v1/predict", bodies.get(p));
+        for (int p = 0; p < pc; p++) predicts[p] = LoadLoop.postJson("/v1/predict", bodies.get(p));
         Request lookup = i -> {
           int row = (int) ((i * 0x9E3779B97F4A7C15L >>> 1) % n);
           return new Call(lookups[row], j -> {

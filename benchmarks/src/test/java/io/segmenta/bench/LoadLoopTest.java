@@ -55,8 +55,8 @@ class LoadLoopTest {
 
   /** i % 11 == 5 asks for a path the server does not have (404, and it closes the connection); the rest for i's square. */
   private static ServeLoad.Call call(long i) {
-    if (i % 11 == 5) return new ServeLoad.Call(Http1ResponseParser.get("/nothing?i=" + i), j -> true);
-    return new ServeLoad.Call(Http1ResponseParser.get("/answer?i=" + i), j -> j.get("i").asLong() == i && j.get("sq").asLong() == i * i);
+    if (i % 11 == 5) return new ServeLoad.Call(LoadLoop.get("/nothing?i=" + i), j -> true);
+    return new ServeLoad.Call(LoadLoop.get("/answer?i=" + i), j -> j.get("i").asLong() == i && j.get("sq").asLong() == i * i);
   }
 
   private static long wrongBelow(long n) {
@@ -118,7 +118,7 @@ class LoadLoopTest {
         }
       });
       ServeLoad.Phase p = LoadLoop.atRate("raw", new InetSocketAddress("127.0.0.1", raw.getLocalPort()),
-          i -> new ServeLoad.Call(Http1ResponseParser.get("/x"), j -> j.get("ok").asBoolean()), 300, 3, 1, null);
+          i -> new ServeLoad.Call(LoadLoop.get("/x"), j -> j.get("ok").asBoolean()), 300, 3, 1, null);
       assertEquals(0, p.errors(), p.firstError());
       assertEquals(0, p.wrong());
       assertEquals(300, p.sent());

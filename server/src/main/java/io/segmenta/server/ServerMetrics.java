@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The server's Prometheus metrics, in its own registry: requests and errors by route and status,
@@ -52,14 +51,11 @@ final class ServerMetrics {
     if (!path.startsWith(prefix)) return Route.OTHER;
     int slash = path.indexOf('/', prefix.length());
     if (slash <= prefix.length()) return Route.OTHER;
-    // What follows the id, compared in place (no substring on every request).
-    if (endsAt(path, slash, "/segment")) return Route.SEGMENT;
-    if (endsAt(path, slash, "/recommendations")) return Route.RECOMMENDATIONS;
-    return Route.OTHER;
-  }
-
-  private static boolean endsAt(String path, int from, String tail) {
-    return path.length() - from == tail.length() && path.startsWith(tail, from);
+    return switch (path.substring(slash)) {
+      case "/segment" -> Route.SEGMENT;
+      case "/recommendations" -> Route.RECOMMENDATIONS;
+      default -> Route.OTHER;
+    };
   }
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -69,9 +65,6 @@ final class ServerMetrics {
   private final Gauge version;
   private final CounterDataPoint switchFailures;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-  private static final int MIN_STATUS = 100, MAX_STATUS = 599, STATUSES = MAX_STATUS - MIN_STATUS + 1;
-  private final AtomicReferenceArray<CounterDataPoint> requestPoints = new AtomicReferenceArray<>(Route.values().length * STATUSES);
-  private final AtomicReferenceArray<CounterDataPoint> errorPoints = new AtomicReferenceArray<>(Route.values().length * STATUSES);
 
   ServerMetrics() {
     requests = Counter.builder().name("segmenta_http_requests").help("HTTP requests answered, by route and status")
@@ -89,25 +82,10 @@ final class ServerMetrics {
   }
 
   void observe(Route route, int status, long nanos) {
-    point(requests, requestPoints, route, status).inc();
-    if (status >= 400) point(errors, errorPoints, route, status).inc();
+    String s = Integer.toString(status);
+    requests.labelValues(route.label, s).inc();
+    if (status >= 400) errors.labelValues(route.label, s).inc();
     latency.get(route).observe(nanos / 1e9);
-  }
-
-  /**
-   * The series of {@code counter} for a route and status, made on first use as before, then kept: looking it up by label values
-   * built a string, a label array and a list on every request.
-   */
-  private static CounterDataPoint point(Counter counter, AtomicReferenceArray<CounterDataPoint> cache, Route route, int status) {
-    if (status < MIN_STATUS || status > MAX_STATUS) return counter.labelValues(route.label, Integer.toString(status));
-    int i = route.ordinal() * STATUSES + status - MIN_STATUS;
-    CounterDataPoint p = cache.get(i);
-    if (p == null) {
-      // Two threads may both look it up: labelValues gives both the same series.
-      p = counter.labelValues(route.label, Integer.toString(status));
-      cache.set(i, p);
-    }
-    return p;
   }
 
   void served(long runVersion) {

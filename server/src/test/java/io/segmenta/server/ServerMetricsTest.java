@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Counts by route and status are exact, whatever the status (the cached series and the rare ones looked up each time), and paths map to routes. */
+/** Counts by route and status are exact, whatever the status, and paths map to routes. */
 class ServerMetricsTest {
   private static double value(String scrape, String series) {
     Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
