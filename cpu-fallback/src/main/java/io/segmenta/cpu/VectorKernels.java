@@ -387,6 +387,24 @@ final class VectorKernels implements CpuKernels {
     }
   }
 
+  /** The weighted float64 sum of the rows' centred squared norms, from the packed values (padding is zero). */
+  @Override
+  public double squares(CpuChunk chunk, int d) {
+    final float[] data = chunk.data();
+    final float[] w = chunk.weights();
+    double total = 0;
+    for (int r = 0; r < chunk.rows(); r++) {
+      int o = (r / L) * d * L + (r % L);
+      double nn = 0;
+      for (int j = 0; j < d; j++) {
+        double v = data[o + j * L];
+        nn += v * v;
+      }
+      total += w == null ? nn : w[r] * nn;
+    }
+    return total;
+  }
+
   @Override
   public void pairwise(CpuChunk chunk, int r0, int count, Object prepared, float[] out, int outOff) {
     Prepared p = (Prepared) prepared;
