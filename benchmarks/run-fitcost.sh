@@ -33,7 +33,8 @@ for r in $(seq "$runs"); do
   line=$("$JAVA_HOME/bin/java" "@$flags" ${SEGMENTA_EXTRA_JVM:-} -jar "$jar" fitcost --warm "$warm" -- kmeans --input "$data" \
     --init "$init" --k 32 --max-iter 1 --tol 0 --scale none --out "$out/o" --progress never "$@")
   echo "$line"
-  diffs+=("$(sed 's/.*fixed cost \([-0-9.]*\) s.*/\1/' <<<"$line")")
+  # Only the fitcost line: the run's own notes (the backends passed over) may come first.
+  diffs+=("$(sed -n 's/^fitcost .*fixed cost \([-0-9.]*\) s.*/\1/p' <<<"$line")")
 done
 printf '%s\n' "${diffs[@]}" | sort -g | awk '{a[NR]=$1} END {printf "median fixed cost over %d JVMs: %.3f s\n", NR, a[int((NR+1)/2)]}'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

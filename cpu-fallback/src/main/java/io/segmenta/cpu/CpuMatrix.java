@@ -93,10 +93,6 @@ final class CpuMatrix implements DeviceMatrix {
     squaresKnown = true;
   }
 
-  boolean streamed() {
-    return source != null;
-  }
-
   double[] mean() {
     return mean;
   }

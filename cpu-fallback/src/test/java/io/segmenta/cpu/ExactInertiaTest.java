@@ -54,16 +54,8 @@ class ExactInertiaTest {
         double oracle = 0;
         for (int i = 0; i < n; i++) oracle += (w == null ? 1 : w[i]) * Oracle.dist2(x, i, centres, labels[i]);
         assertEquals(oracle, r.inertia, 1e-8 * oracle, "inertia at step " + step);
-        centres = nextCentres(r, k, d);
+        centres = KMeansStepOracleTest.nextCentres(r, centres, k, d);
       }
     }
-  }
-
-  private static double[] nextCentres(KMeansStepResult r, int k, int d) {
-    double[] c = new double[k * d];
-    for (int ci = 0; ci < k; ci++) {
-      for (int j = 0; j < d; j++) c[ci * d + j] = r.sums[ci * d + j] / r.weights[ci];
-    }
-    return c;
   }
 }
