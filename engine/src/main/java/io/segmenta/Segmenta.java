@@ -199,16 +199,6 @@ public final class Segmenta implements AutoCloseable {
     return backend.info();
   }
 
-  /**
-   * Readies the backend's kernels with a small synthetic workload (on the CPU, the JIT compiles the
-   * Vector API kernels; until it has, their first passes over real data run several times slower).
-   * Optional and bounded; a service may call it on a background thread after opening the engine, and
-   * the command line does so while it reads the input. Changes no result.
-   */
-  public void warmUp() {
-    backend.warmUp();
-  }
-
   /** Runs K-Means with no progress reporting. */
   public KMeansResult kmeans(Dataset data, KMeansParams params) {
     return kmeans(data, params, RunControl.none());

@@ -162,7 +162,7 @@ public final class CpuBackend implements ComputeBackend {
   /**
    * Replaces the inertia summed from the float32 distances by the float64 identity
    * {@code sum_i w_i ||x_i - c_(l_i)||^2 = Q - sum_c (2 c.S_c - W_c ||c||^2)} over the centred rows
-   * ({@code Q} = sum of w ||x||^2, computed once per resident matrix, chunk by chunk in order; S_c,
+   * ({@code Q} = sum of w ||x||^2, computed once per matrix, chunk by chunk in order; S_c,
    * W_c the step's float64 sums and weights, before the mean is added back). Its rounding error is
    * about 2^-50 of the terms, far below float32's, so it stays exact for data far from the origin;
    * when even that bound is not small against the result (k near n), the float32 sum (rows
@@ -300,59 +300,6 @@ public final class CpuBackend implements ComputeBackend {
         r += cnt;
       }
     });
-  }
-
-  /** Rows of each warm-up chunk: a few blocks, so that each kernel call costs little before it is compiled. */
-  private static final int WARM_ROWS = 61;
-  /** Kernel calls of the warm-up; with {@link #WARM_ROWS} enough to pass C2's thresholds (RESULTS.md, issue 16). */
-  static final int WARM_CALLS = 1500;
-
-  /**
-   * Runs the K-Means kernels (pack, step with and without weights, pairwise distances, squared norms)
-   * on a synthetic problem on the calling thread. Until C2 has compiled a Vector API kernel, each of
-   * its lane operations allocates an object, and the first pass over 500,000 x 16 rows took about a
-   * second. Here the calls are small, so the JIT's thresholds are reached after little slow work, and
-   * the compilations run while the caller does something else. Two centroid sets alternate, so rows
-   * move between clusters; some rows lie on a centroid far from the mean, so the float64 fallback is
-   * taken too: a branch never taken here would be compiled as a trap, and deoptimise the first real run.
-   */
-  @Override
-  public void warmUp() {
-    ensureOpen();
-    final int d = 8;
-    final int k = 16;
-    java.util.SplittableRandom rnd = new java.util.SplittableRandom(16);
-    float[] values = new float[WARM_ROWS * d];
-    double[][] sets = new double[2][k * d];
-    for (double[] set : sets) {
-      for (int i = 0; i < set.length; i++) set[i] = rnd.nextDouble(-4, 4);
-    }
-    for (int r = 0; r < WARM_ROWS; r++) {
-      int c = rnd.nextInt(k);
-      for (int j = 0; j < d; j++) values[r * d + j] = (float) (sets[0][c * d + j] + rnd.nextGaussian());
-    }
-    for (int j = 0; j < d; j++) sets[0][j] *= 1000; // centroid 0 far out, and 4 rows on it: the float64 fallback
-    for (int r = 0; r < 4; r++) {
-      for (int j = 0; j < d; j++) values[r * d + j] = (float) sets[0][j];
-    }
-    HostMatrix x = HostMatrix.ofRowMajor(values, WARM_ROWS, d);
-    double[] mean = kernels.centres() ? x.columnMeans() : new double[d];
-    float[] weights = new float[WARM_ROWS];
-    for (int r = 0; r < WARM_ROWS; r++) weights[r] = 1 + r % 3;
-    int padded = (WARM_ROWS + kernels.blockRows() - 1) / kernels.blockRows() * kernels.blockRows();
-    int[] labels = new int[padded];
-    float[] dist = new float[padded];
-    float[] pair = new float[WARM_ROWS * k];
-    KMeansStepResult partial = new KMeansStepResult(k, d);
-    Object[] prepared = {kernels.prepare(sets[0], k, d, mean), kernels.prepare(sets[1], k, d, mean)};
-    java.util.Arrays.fill(labels, -1);
-    for (int i = 0; i < WARM_CALLS && !closed; i++) {
-      CpuChunk chunk = kernels.pack(x, 0, WARM_ROWS, mean, (i & 2) == 0 ? null : weights);
-      partial.reset(k, d);
-      kernels.step(chunk, prepared[i & 1], labels, dist, partial);
-      if (i % 8 == 0) kernels.pairwise(chunk, 0, WARM_ROWS, prepared[i & 1], pair, 0);
-      if (i % 4 == 0) kernels.squares(chunk, d);
-    }
   }
 
   private static void checkShape(GmmComponents g, CpuMatrix m) {

@@ -2,7 +2,6 @@ package io.segmenta.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -145,62 +144,13 @@ class KMeansStepOracleTest {
     }
   }
 
-  /**
-   * The warm-up (which the command line runs on another thread while it reads, and which may still
-   * run when the fit starts) shares nothing with a real step: the same bits before, during and after it.
-   */
-  @Test
-  void warmUpChangesNoResult() throws Exception {
-    int n = 2 * CpuBackend.CHUNK_ROWS + 77;
-    int d = 5;
-    int k = 6;
-    SplittableRandom rnd = new SplittableRandom(43);
-    HostMatrix x = blobs(rnd, n, d, k, 50.0);
-    float[] w = weights(rnd, n);
-    double[] c0 = pickCentres(rnd, x, k);
-    for (boolean vector : new boolean[] {false, true}) {
-      if (vector && CpuBackendProvider.vectorFallbackReason() != null) continue;
-      Run cold = run(vector, 2, x, w, c0, k);
-      try (ComputeBackend b = CpuBackendProvider.open(vector, 2)) {
-        b.warmUp();
-        Run after = run(b, x, w, c0, k);
-        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread t = new Thread(() -> {
-          try {
-            for (int i = 0; i < 3; i++) b.warmUp();
-          } catch (Throwable e) {
-            failed.set(e);
-          }
-        });
-        t.start();
-        Run during = run(b, x, w, c0, k);
-        t.join();
-        if (failed.get() != null) throw new AssertionError("warm-up failed", failed.get());
-        for (Run r : new Run[] {after, during}) {
-          assertArrayEquals(cold.labels, r.labels, "labels, vector=" + vector);
-          assertArrayEquals(cold.dist, r.dist, "distances, vector=" + vector);
-          assertArrayEquals(cold.sums, r.sums, "sums bits, vector=" + vector);
-          assertEquals(Double.doubleToLongBits(cold.inertia), Double.doubleToLongBits(r.inertia), "inertia bits, vector=" + vector);
-        }
-      }
-      ComputeBackend closed = CpuBackendProvider.open(vector, 1);
-      closed.close();
-      assertThrows(IllegalStateException.class, closed::warmUp, "a closed backend refuses the warm-up");
-    }
-  }
-
   private record Run(int[] labels, float[] dist, double[] sums, double inertia) {}
 
   private static Run run(boolean vector, int threads, HostMatrix x, float[] w, double[] c0, int k) {
-    try (ComputeBackend b = CpuBackendProvider.open(vector, threads)) {
-      return run(b, x, w, c0, k);
-    }
-  }
-
-  private static Run run(ComputeBackend b, HostMatrix x, float[] w, double[] c0, int k) {
     int n = (int) x.rows();
     int d = x.cols();
-    try (DeviceMatrix dm = b.upload(x, w);
+    try (ComputeBackend b = CpuBackendProvider.open(vector, threads);
+         DeviceMatrix dm = b.upload(x, w);
          Assignments a = b.newAssignments(n)) {
       KMeansStepResult r = new KMeansStepResult(k, d);
       double[] c = c0.clone();

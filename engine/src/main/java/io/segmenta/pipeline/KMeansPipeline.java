@@ -92,8 +92,8 @@ public final class KMeansPipeline {
   public KMeansRun run() throws Exception {
     Phases phases = new Phases();
     warmUp();
-    try (EarlyEngine engine = new EarlyEngine(job.engine()); RunDir stage = RunDir.open(job.out(), job.force())) {
-      KMeansRun r = run(stage, phases, engine);
+    try (RunDir stage = RunDir.open(job.out(), job.force())) {
+      KMeansRun r = run(stage, phases);
       stage.commit();
       return r;
     }
@@ -121,11 +121,11 @@ public final class KMeansPipeline {
   private record Input(Dataset data, FeatureStore store, Path shownInput, double readSeconds, Path log, TransactionLayout layout,
                        io.segmenta.ingest.PurchaseLog purchases) {}
 
-  private KMeansRun run(RunDir stage, Phases phases, EarlyEngine early) throws Exception {
+  private KMeansRun run(RunDir stage, Phases phases) throws Exception {
     Path dir = stage.path();
     Input in = phases.time(Phase.READ, () -> read(stage));
     try {
-      return fitAndWrite(stage, dir, in, phases, early);
+      return fitAndWrite(stage, dir, in, phases);
     } finally {
       // A failed run still lets the background writer finish before its directory goes.
       java.util.concurrent.FutureTask<Void> w = purchasesWriter;
@@ -236,11 +236,11 @@ public final class KMeansPipeline {
   /** The fit, whichever k it kept. */
   private record Fit(KMeansResult result, KMeansParams params, List<ChooseK.Point> curve) {}
 
-  private KMeansRun fitAndWrite(RunDir stage, Path dir, Input in, Phases phases, EarlyEngine early) throws Exception {
+  private KMeansRun fitAndWrite(RunDir stage, Path dir, Input in, Phases phases) throws Exception {
     Dataset data = in.data();
     KMeansParams first = paramsFor(job.kMin(), data);
     Preprocessed pre = phases.time(Phase.PREPROCESS, () -> Preprocessed.fit(job.scale(), job.log1p(), data));
-    Segmenta engine = phases.time(Phase.FIT, early::take);
+    Segmenta engine = phases.time(Phase.FIT, () -> Segmenta.open(job.engine()));
     try (engine) {
       Fit fit = phases.time(Phase.FIT, () -> fit(engine, data, pre, first));
       KMeansResult result = fit.result();

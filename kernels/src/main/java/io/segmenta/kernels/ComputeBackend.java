@@ -108,15 +108,6 @@ public interface ComputeBackend extends AutoCloseable {
    */
   void gmmLogDensities(DeviceMatrix x, long from, int count, GmmComponents g, double[] out);
 
-  /**
-   * Readies the kernels for their first real call with a small synthetic workload of the backend's
-   * choosing (on the CPU: the JIT's compilation of the Vector API kernels; a device backend may
-   * build or load its programs). Bounded (tens of milliseconds of work), callable from a background
-   * thread while the caller reads its input, and without effect on any later result. Optional:
-   * every operation works without it, only its first calls are slower. The default does nothing.
-   */
-  default void warmUp() {}
-
   @Override
   void close();
 }
