@@ -91,6 +91,61 @@ class FarFromOriginTest {
     }
   }
 
+  /**
+   * Two groups at +-1e4: every row's float32 error bound exceeds the safeguard's threshold, so every
+   * row takes the float64 fallback. Its answer is pinned to the bit: the nearest centroid (strict,
+   * ties to the lowest index) by {@code sum_j (x_j - c_j)^2} summed in order over the packed (centred
+   * float32) values, and that sum rounded to float32 as the distance. The fallback computes DL
+   * centroids per double vector; this is the plain loop it must equal.
+   */
+  @org.junit.jupiter.api.Test
+  void theFallbackGivesThePlainFloat64LoopsBits() {
+    assumeTrue(CpuBackendProvider.vectorFallbackReason() == null,
+        "Vector API not available in this JVM: " + CpuBackendProvider.vectorFallbackReason());
+    for (int k : new int[] {2, 5, 8, 13}) { // both groups among the centroids: every row is near one
+      int n = CpuBackend.CHUNK_ROWS + 45;
+      int d = 7;
+      SplittableRandom rnd = new SplittableRandom(17 + k);
+      float[] v = new float[n * d];
+      for (int i = 0; i < n; i++) {
+        double centre = i % 2 == 1 ? -1e4 : 1e4;
+        for (int j = 0; j < d; j++) v[i * d + j] = (float) (centre + gaussian(rnd));
+      }
+      HostMatrix x = HostMatrix.ofRowMajor(v, n, d);
+      double[] c = new double[k * d];
+      for (int ci = 0; ci < k; ci++) {
+        for (int j = 0; j < d; j++) c[ci * d + j] = v[(ci * 10 + ci % 2) * d + j]; // even rows +1e4, odd rows -1e4
+      }
+      try (ComputeBackend b = CpuBackendProvider.open(true, 2);
+           DeviceMatrix dm = b.upload(x, null);
+           Assignments a = b.newAssignments(n)) {
+        b.kmeansStep(dm, c, k, a, new KMeansStepResult(k, d));
+        int[] labels = new int[n];
+        float[] dist = new float[n];
+        a.copyLabels(0, labels, 0, n);
+        a.copyDistances(0, dist, 0, n);
+        double[] mean = x.columnMeans();
+        for (int i = 0; i < n; i++) {
+          int arg = 0;
+          double best = Double.POSITIVE_INFINITY;
+          for (int ci = 0; ci < k; ci++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+              double t = (float) (x.get(i, j) - mean[j]) - (c[ci * d + j] - mean[j]);
+              s += t * t;
+            }
+            if (s < best) {
+              best = s;
+              arg = ci;
+            }
+          }
+          assertEquals(arg, labels[i], "label of row " + i + ", k = " + k);
+          assertEquals(Float.floatToIntBits((float) best), Float.floatToIntBits(dist[i]), "distance bits of row " + i + ", k = " + k);
+        }
+      }
+    }
+  }
+
   private static double gaussian(SplittableRandom rnd) {
     double u = rnd.nextDouble();
     double w = rnd.nextDouble();
