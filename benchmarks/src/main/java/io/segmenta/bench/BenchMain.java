@@ -29,6 +29,7 @@ public final class BenchMain {
       System.out.println("       BenchMain mapbuild ENTRIES FILE   (a Chronicle Map of ENTRIES keys built in FILE's directory)");
       System.out.println("       BenchMain read FILE [--reps 7] [--threads N]   (TableReader.read of a feature table; benchmarks/run-read.sh)");
       System.out.println("       BenchMain fitcost [--warm 3] -- kmeans ARGS   (cold fit minus warm fits in one JVM; benchmarks/run-fitcost.sh)");
+      System.out.println("       BenchMain steady [--threads 2] [--fits 8]   (steady Lloyd iterations, 1M x 16, k = 32, through the facade)");
       System.out.println("       BenchMain lloyd --data FILE [--n 10000000] [--d 16] [--k 32] [--iters 10] [--backend cuda|opencl|cpu]");
       return;
     }
@@ -43,6 +44,7 @@ public final class BenchMain {
       case "mapbuild" -> MapBuildBench.main(rest);
       case "read" -> ReadBench.main(rest);
       case "fitcost" -> FitCost.main(rest);
+      case "steady" -> SteadyLloyd.main(rest);
       default -> {
         System.err.println("BenchMain: unknown command '" + args[0] + "': expected jmh, peers, aparapi, quality, lookups, lloyd, mapbuild, read or fitcost");
         System.exit(2);
