@@ -79,7 +79,7 @@ def seg_phases(path):
         if "phases (seconds)" in line:
             cur = {}
             runs_.append(cur)
-        m = re.match(r"\s+([a-z_]+)\s+([0-9.]+) s$", line)
+        m = re.match(r"  ([a-z_]+)\s+([0-9.]+) s$", line)  # phases only: their parts are indented further
         if m and cur is not None:
             cur[m.group(1)] = float(m.group(2))
     runs_ = runs_[1:] if len(runs_) > 1 else runs_

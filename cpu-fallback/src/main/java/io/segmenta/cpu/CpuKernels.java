@@ -69,6 +69,15 @@ interface CpuKernels {
   void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out, int outOff);
 
   /**
+   * As {@link #groupDistanceSums}, by plain float64 loops over this kernel's layout: for calls too
+   * small to repay the compilation of a fused kernel. The default is the fused kernel itself.
+   */
+  default void plainGroupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out,
+                                      int outOff) {
+    groupDistanceSums(rows, r0, count, cols, colStart, d, bounds, out, outOff);
+  }
+
+  /**
    * The weighted sum of the squared (centred) norms of the chunk's rows in float64, for the exact
    * inertia {@code Q - sum_c (2 c.S_c - W_c ||c||^2)}; NaN when the kernel does not offer it.
    */

@@ -120,20 +120,7 @@ final class ScalarKernels implements CpuKernels {
   @Override
   public void groupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out,
                                 int outOff) {
-    int g = bounds.length - 1;
-    float[] a = rows.data(), b = cols.data();
-    for (int r = r0; r < r0 + count; r++) {
-      int c = 0;
-      for (int j = 0; j < cols.rows(); j++) {
-        long gj = colStart + j;
-        while (gj >= bounds[c + 1]) c++;
-        double s = 0;
-        for (int t = 0; t < d; t++) {
-          double diff = (double) a[r * d + t] - b[j * d + t];
-          s += diff * diff;
-        }
-        out[outOff + (r - r0) * g + c] += Math.sqrt(s);
-      }
-    }
+    PlainDistanceSums.sums(rows, r0, count, cols, colStart, bounds, out, outOff, d, 1);
   }
+
 }

@@ -472,4 +472,10 @@ final class VectorKernels implements CpuKernels {
                                 int outOff) {
     VectorDistanceSums.sums(rows, r0, count, cols, colStart, bounds, out, outOff, d, L);
   }
+
+  @Override
+  public void plainGroupDistanceSums(CpuChunk rows, int r0, int count, CpuChunk cols, long colStart, int d, long[] bounds, double[] out,
+                                     int outOff) {
+    PlainDistanceSums.sums(rows, r0, count, cols, colStart, bounds, out, outOff, d, L);
+  }
 }

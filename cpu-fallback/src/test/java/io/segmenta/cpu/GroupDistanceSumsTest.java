@@ -8,7 +8,7 @@ import io.segmenta.kernels.DeviceMatrix;
 import io.segmenta.kernels.HostMatrix;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The fused distance-sum kernel (the exact silhouette's cost) against a float64 oracle: rows across
@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GroupDistanceSumsTest {
 
-  @ParameterizedTest(name = "vector={0}")
-  @ValueSource(booleans = {true, false})
-  void matchesTheFloat64Oracle(boolean vector) {
+  @ParameterizedTest(name = "vector={0}, plain loops={1}")
+  @CsvSource({"true, false", "true, true", "false, false"})
+  void matchesTheFloat64Oracle(boolean vector, boolean plain) {
     if (vector) assumeTrue(CpuBackendProvider.vectorFallbackReason() == null, "Vector API not available");
     int n = 2 * CpuBackend.CHUNK_ROWS + 37, d = 5;
     SplittableRandom r = new SplittableRandom(4);
@@ -47,7 +47,7 @@ class GroupDistanceSumsTest {
     double[] got = new double[count * g];
     double[] viaTiles = new double[count * g];
     try (ComputeBackend be = CpuBackendProvider.open(vector, 2); DeviceMatrix dm = be.upload(hm, null)) {
-      be.groupDistanceSums(dm, hm, from, count, bounds, got);
+      ((CpuBackend) be).groupDistanceSums(dm, from, count, bounds, got, plain);
       // The contract's default, through the pairwise kernel: the path GPU backends take.
       new ComputeBackend() {
         @Override public io.segmenta.kernels.BackendInfo info() { return be.info(); }
@@ -68,10 +68,39 @@ class GroupDistanceSumsTest {
       }.groupDistanceSums(dm, hm, from, count, bounds, viaTiles);
     }
     // float32 distances of centred values: about 1e-7 relative per term; the tiles' norm trick less.
-    double rel = vector ? 2e-6 : 1e-12;
+    // The vector layout keeps centred float32 values (one rounding of each coordinate), which the
+    // plain loops then use in float64.
+    double rel = !vector ? 1e-12 : plain ? 1e-7 : 2e-6;
     for (int i = 0; i < want.length; i++) {
       assertEquals(want[i], got[i], rel * Math.max(1, want[i]), "fused, entry " + i);
       assertEquals(want[i], viaTiles[i], 2e-4 * Math.max(1, want[i]), "pairwise tiles, entry " + i);
     }
+  }
+
+  /** Small calls take the plain loops (float64 throughout: the oracle's bits to 1e-12), large ones the fused kernel. */
+  @org.junit.jupiter.api.Test
+  void smallCallsTakeThePlainLoops() {
+    assumeTrue(CpuBackendProvider.vectorFallbackReason() == null, "Vector API not available");
+    int n = 700, d = 3;
+    SplittableRandom r = new SplittableRandom(9);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextGaussian() * 3);
+    long[] bounds = {0, 250, 700};
+    double[] auto = new double[n * 2], plain = new double[n * 2], fused = new double[n * 2];
+    HostMatrix hm = HostMatrix.ofRowMajor(x, n, d);
+    try (ComputeBackend be = CpuBackendProvider.open(true, 2); DeviceMatrix dm = be.upload(hm, null)) {
+      org.junit.jupiter.api.Assertions.assertTrue((long) n * n * d < CpuBackend.PLAIN_GROUP_SUMS_BELOW);
+      be.groupDistanceSums(dm, hm, 0, n, bounds, auto);
+      ((CpuBackend) be).groupDistanceSums(dm, 0, n, bounds, plain, true);
+      ((CpuBackend) be).groupDistanceSums(dm, 0, n, bounds, fused, false);
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(plain, auto, "a small call is the plain loops' bits");
+    boolean differs = false;
+    for (int i = 0; i < auto.length; i++) {
+      assertEquals(plain[i], fused[i], 2e-6 * Math.max(1, plain[i]));
+      differs |= plain[i] != fused[i];
+    }
+    // The two paths round differently; identical bits everywhere would mean the switch did nothing.
+    org.junit.jupiter.api.Assertions.assertTrue(differs, "fused and plain gave the same bits everywhere");
   }
 }

@@ -247,9 +247,9 @@ public final class KMeansPipeline {
       KMeansParams kp = fit.params();
       double writeSeconds = phases.time(Phase.WRITE, () -> RunOutputs.writeKMeansFiles(dir, data, result));
 
-      Insights ins = phases.time(Phase.INSIGHTS, () -> insights(engine, dir, in, pre, result, kp));
+      Insights ins = phases.time(Phase.INSIGHTS, () -> insights(engine, dir, in, pre, result, kp, phases));
       Path charts = dir.resolve("charts");
-      List<Path> pngs = phases.time(Phase.CHARTS, () -> charts(charts, ins, fit.curve(), kp));
+      List<Path> pngs = phases.time(Phase.CHARTS, () -> charts(charts, ins, fit.curve(), kp, phases));
       Path report = dir.resolve("report.html");
       phases.time(Phase.REPORT, () -> {
         RunOutputs.atomically(dir.resolve("segments.md"), w -> w.write(ins.markdown()));
@@ -319,11 +319,21 @@ public final class KMeansPipeline {
   /** The sample the silhouette and PCA pictures are drawn from, in the clustering space. */
   private record Quality(int cols, double[] silhouette, int[] sampleLabels, double[][] sampleRows) {}
 
-  private Insights insights(Segmenta engine, Path dir, Input in, Preprocessed pre, KMeansResult result, KMeansParams kp) throws IOException {
+  /** Its parts are timed within {@link Phase#INSIGHTS}, so that {@code --verbose} says where the phase went. */
+  private Insights insights(Segmenta engine, Path dir, Input in, Preprocessed pre, KMeansResult result, KMeansParams kp, Phases phases)
+      throws Exception {
     Dataset data = in.data();
-    FeatureStore fs = in.store();
-    List<SegmentProfile> profiles = Profiles.of(data, result.labels(), kp.k(), job.names(), kp.seed());
+    List<SegmentProfile> profiles = phases.part(Phase.INSIGHTS, "profiles", () -> Profiles.of(data, result.labels(), kp.k(), job.names(), kp.seed()));
     StringBuilder md = new StringBuilder(ProfileReport.markdown(profiles, data.columns()));
+    List<TopProducts.Item> items = phases.part(Phase.INSIGHTS, "top_products", () -> topProducts(dir, in, result, kp, profiles, md));
+    MigrationData migration = phases.part(Phase.INSIGHTS, "early_warning_and_migration", () -> warningAndMigration(dir, in, result, profiles, md));
+    return quality(engine, in, pre, result, kp, profiles, md, items, migration, phases);
+  }
+
+  /** The top products of each segment (runs on a transaction log with products), or null. */
+  private List<TopProducts.Item> topProducts(Path dir, Input in, KMeansResult result, KMeansParams kp, List<SegmentProfile> profiles,
+      StringBuilder md) throws IOException {
+    FeatureStore fs = in.store();
     List<TopProducts.Item> items = null;
     if (in.log() != null && in.layout().product() != null) {
       long[] sizes = new long[kp.k()];
@@ -354,6 +364,13 @@ public final class KMeansPipeline {
       RunOutputs.atomically(dir.resolve("top-products.csv"), w -> w.write(TopProducts.csv(top)));
       md.append(TopProducts.markdown(items, profiles, 10));
     }
+    return items;
+  }
+
+  /** Early warning and migration, for runs on a store (the assignments of the previous run live there); the migration or null. */
+  private MigrationData warningAndMigration(Path dir, Input in, KMeansResult result, List<SegmentProfile> profiles, StringBuilder md) {
+    Dataset data = in.data();
+    FeatureStore fs = in.store();
     MigrationData migration = null;
     if (fs != null) {
       // Early warning and migration, for runs on a store (the assignments of the previous run live there).
@@ -396,7 +413,32 @@ public final class KMeansPipeline {
       }
       PreviousRun.writeInsights(PublishedAssignments.versionDir(fs.dir(), PublishedAssignments.nextVersion(fs.dir())), names, sizes, riskShare);
     }
-    // Silhouette and PCA pictures on a uniform sample of rows, in the clustering space.
+    return migration;
+  }
+
+  /** The silhouette and PCA sample, and the cluster scores; the insights with everything the charts need. */
+  private Insights quality(Segmenta engine, Input in, Preprocessed pre, KMeansResult result, KMeansParams kp, List<SegmentProfile> profiles,
+      StringBuilder md, List<TopProducts.Item> items, MigrationData migration, Phases phases) throws Exception {
+    Dataset data = in.data();
+    Quality q = phases.part(Phase.INSIGHTS, "silhouette", () -> sampleQuality(engine, data, result, kp));
+    if (q.silhouette() != null) {
+      double mean = Arrays.stream(q.silhouette()).average().orElse(Double.NaN);
+      md.append(String.format(Locale.ROOT,
+          "%n## Quality (in the clustering space)%n%n| score | value |%n|---|---:|%n| silhouette (sample of %d rows) | %.4f |%n",
+          q.sampleLabels().length, mean));
+      if (data.rows() <= 5_000_000 && profiles.stream().filter(x -> x.size() > 0).count() >= 2) {
+        // The fitted preprocessing's rows: the model's scaling applied to the data.
+        Dataset scaled = pre.scaled();
+        md.append(phases.part(Phase.INSIGHTS, "cluster_scores", () -> String.format(Locale.ROOT,
+            "| Calinski-Harabasz | %.1f |%n| Davies-Bouldin | %.4f |%n",
+            ClusterScores.calinskiHarabasz(scaled, result.labels()), ClusterScores.daviesBouldin(scaled, result.labels()))));
+      }
+    }
+    return new Insights(profiles, md.toString(), items, migration, q);
+  }
+
+  /** Silhouette values (null when the sample holds fewer than two segments) and PCA rows on a uniform sample, in the clustering space. */
+  private static Quality sampleQuality(Segmenta engine, Dataset data, KMeansResult result, KMeansParams kp) {
     int m = (int) Math.min(data.rows(), 3000);
     int d = data.cols();
     long[] pick = Silhouette.sampleRows(data.rows(), m, kp.seed());
@@ -408,37 +450,35 @@ public final class KMeansPipeline {
     }
     Dataset sample = result.model().scaling().apply(Dataset.ofRowMajor(vals, m, d));
     long distinct = Arrays.stream(sl).distinct().count();
-    double[] sv = null;
-    if (distinct >= 2 && distinct < m) {
-      sv = engine.silhouetteValues(sample, sl);
-      double mean = Arrays.stream(sv).average().orElse(Double.NaN);
-      md.append(String.format(Locale.ROOT,
-          "%n## Quality (in the clustering space)%n%n| score | value |%n|---|---:|%n| silhouette (sample of %d rows) | %.4f |%n", m, mean));
-      if (data.rows() <= 5_000_000 && profiles.stream().filter(x -> x.size() > 0).count() >= 2) {
-        // The fitted preprocessing's rows: the model's scaling applied to the data.
-        Dataset scaled = pre.scaled();
-        md.append(String.format(Locale.ROOT, "| Calinski-Harabasz | %.1f |%n| Davies-Bouldin | %.4f |%n",
-            ClusterScores.calinskiHarabasz(scaled, result.labels()), ClusterScores.daviesBouldin(scaled, result.labels())));
-      }
-    }
+    double[] sv = distinct >= 2 && distinct < m ? engine.silhouetteValues(sample, sl) : null;
     double[][] rows2 = new double[m][d];
     for (int i = 0; i < m; i++) for (int j = 0; j < d; j++) rows2[i][j] = sample.matrix().get(i, j);
-    return new Insights(profiles, md.toString(), items, migration, new Quality(d, sv, sl, rows2));
+    return new Quality(d, sv, sl, rows2);
   }
 
   /** Draws every chart; returns the PNGs in the report's order. */
-  private List<Path> charts(Path charts, Insights ins, List<ChooseK.Point> curve, KMeansParams kp) throws Exception {
+  private List<Path> charts(Path charts, Insights ins, List<ChooseK.Point> curve, KMeansParams kp, Phases phases) throws Exception {
     List<SegmentProfile> profiles = ins.profiles();
     // Each chart is drawn on its own (its own XChart object, its own files): two at a time, one per core.
     List<java.util.concurrent.Callable<List<Path>>> jobs = new ArrayList<>();
+    // Each kind of chart is timed as an overlapping part of the phase (they are drawn side by side).
+    java.util.function.BiFunction<String, java.util.concurrent.Callable<List<Path>>, java.util.concurrent.Callable<List<Path>>> timed =
+        (name, c) -> () -> {
+          long t0 = System.nanoTime();
+          try {
+            return c.call();
+          } finally {
+            phases.addPart(Phase.CHARTS, name, (System.nanoTime() - t0) / 1e9);
+          }
+        };
     Quality q = ins.quality();
-    if (q.cols() >= 2) jobs.add(() -> Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts));
-    if (ins.topItems() != null) for (SegmentProfile pr : profiles) jobs.add(() -> Charts.topProducts(pr, ins.topItems(), 10, charts));
-    if (!curve.isEmpty()) jobs.add(() -> Charts.elbow(curve, kp.k(), charts));
-    jobs.add(() -> Charts.sizes(profiles, charts));
-    if (q.silhouette() != null) jobs.add(() -> Charts.silhouette(q.silhouette(), q.sampleLabels(), profiles, charts));
+    if (q.cols() >= 2) jobs.add(timed.apply("pca", () -> Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts)));
+    if (ins.topItems() != null) for (SegmentProfile pr : profiles) jobs.add(timed.apply("top_products", () -> Charts.topProducts(pr, ins.topItems(), 10, charts)));
+    if (!curve.isEmpty()) jobs.add(timed.apply("elbow", () -> Charts.elbow(curve, kp.k(), charts)));
+    jobs.add(timed.apply("sizes", () -> Charts.sizes(profiles, charts)));
+    if (q.silhouette() != null) jobs.add(timed.apply("silhouette", () -> Charts.silhouette(q.silhouette(), q.sampleLabels(), profiles, charts)));
     MigrationData mig = ins.migration();
-    if (mig != null) jobs.add(() -> Charts.migration(mig.previous(), mig.current(), mig.counts(), charts));
+    if (mig != null) jobs.add(timed.apply("migration", () -> Charts.migration(mig.previous(), mig.current(), mig.counts(), charts)));
     List<List<Path>> drawn = inParallel(jobs, 2);
     // The report's order: elbow, sizes, silhouette, pca, migration, then the top products by name.
     List<Path> chartFiles = new ArrayList<>();

@@ -15,6 +15,8 @@ public final class Phases {
   private static volatile long mainEnteredMillis = -1;
 
   private final EnumMap<Phase, Double> seconds = new EnumMap<>(Phase.class);
+  /** Named parts of a phase ("insights.top_products"), so that a slow phase can be explained. */
+  private final Map<String, Double> steps = new LinkedHashMap<>();
 
   /** Called first thing by a command line's main method, for {@link Phase#JVM_START}. */
   public static void markMain() {
@@ -51,6 +53,30 @@ public final class Phases {
     }
   }
 
+  /**
+   * Runs {@code step} as the part {@code name} of {@code phase}, kept under {@code phase.key() + "."
+   * + name}: the caller times the phase as a whole, so that its parts add up to at most the phase
+   * (parts that run side by side, like the charts, can add up to more).
+   */
+  public <T> T part(Phase phase, String name, Step<T> step) throws Exception {
+    long t0 = System.nanoTime();
+    try {
+      return step.run();
+    } finally {
+      addPart(phase, name, (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** Adds {@code s} seconds to the part {@code name} of {@code phase} (see {@link #part}). */
+  public synchronized void addPart(Phase phase, String name, double s) {
+    steps.merge(phase.key() + "." + name, s, Double::sum);
+  }
+
+  /** The parts recorded by {@link #part}, in the order first seen, by {@code phase.part} key. */
+  public synchronized Map<String, Double> parts() {
+    return new LinkedHashMap<>(steps);
+  }
+
   public synchronized void add(Phase phase, double s) {
     seconds.merge(phase, s, Double::sum);
   }
@@ -82,6 +108,12 @@ public final class Phases {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Double> e : snapshot().entrySet()) {
       sb.append(String.format(java.util.Locale.ROOT, "  %-18s %8.3f s%n", e.getKey(), e.getValue()));
+      String prefix = e.getKey() + ".";
+      for (Map.Entry<String, Double> st : parts().entrySet()) {
+        if (st.getKey().startsWith(prefix)) {
+          sb.append(String.format(java.util.Locale.ROOT, "    %-24s %8.3f s%n", st.getKey().substring(prefix.length()), st.getValue()));
+        }
+      }
     }
     return sb.toString();
   }

@@ -285,6 +285,18 @@ public final class RunOutputs {
         firstPhase = false;
       }
       sb.append('}');
+      java.util.Map<String, Double> parts = p.parts();
+      if (!parts.isEmpty()) {
+        // The named parts of the slower phases: "insights.top_products" and so on.
+        key("phase_parts");
+        sb.append('{');
+        boolean first = true;
+        for (java.util.Map.Entry<String, Double> e : parts.entrySet()) {
+          sb.append(first ? "" : ", ").append(quote(e.getKey())).append(": ").append(e.getValue());
+          first = false;
+        }
+        sb.append('}');
+      }
     }
 
     public void longs(String k, long[] v) {

@@ -79,4 +79,59 @@ class ProfilesTest {
     assertEquals((n - 1) / 2.0, p.get(0).mean()[0], 1e-6, "means stay exact");
     assertEquals((n - 1) / 2.0, p.get(0).median()[0], 0.01 * n, "sampled median within 1% of the rank");
   }
+
+  /**
+   * Against a float64 two-pass oracle on rows far from the origin, across several blocks, with ties
+   * at the medians (values on a 0.5 grid) and a zero column: means, medians, z-scores and mid-rank
+   * percentiles, all exact here (fewer rows than the sample).
+   */
+  @Test
+  void matchesAFloat64OracleAcrossBlocksWithTies() {
+    int n = 40_000, d = 4, k = 5;
+    SplittableRandom r = new SplittableRandom(12);
+    float[] x = new float[n * d];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextInt(k);
+      x[i * d] = (float) (1e5 + labels[i] + Math.round(r.nextGaussian() * 6) / 2.0);
+      x[i * d + 1] = (float) (r.nextGaussian() * 1e-3);
+      x[i * d + 2] = 0f;
+      x[i * d + 3] = (float) (-50 + Math.round(r.nextGaussian() * 4) / 2.0 - labels[i]);
+    }
+    List<SegmentProfile> p = Profiles.of(Dataset.ofRowMajor(x, n, d), labels, k, Map.of(), 3);
+    for (int j = 0; j < d; j++) {
+      double mu = 0;
+      for (int i = 0; i < n; i++) mu += x[i * d + j];
+      mu /= n;
+      double m2 = 0;
+      for (int i = 0; i < n; i++) m2 += (x[i * d + j] - mu) * (x[i * d + j] - mu);
+      double sd = Math.sqrt(m2 / n);
+      for (int c = 0; c < k; c++) {
+        List<Float> v = new java.util.ArrayList<>();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+          if (labels[i] == c) {
+            v.add(x[i * d + j]);
+            s += x[i * d + j];
+          }
+        }
+        java.util.Collections.sort(v);
+        double mean = s / v.size();
+        int m = v.size();
+        double median = m % 2 == 1 ? v.get(m / 2) : (v.get(m / 2 - 1) + (double) v.get(m / 2)) / 2;
+        float fm = (float) median;
+        long below = 0, equal = 0;
+        for (int i = 0; i < n; i++) {
+          if (x[i * d + j] < fm) below++;
+          else if (x[i * d + j] == fm) equal++;
+        }
+        SegmentProfile sp = p.get(c);
+        String at = "segment " + c + ", column " + j;
+        assertEquals(mean, sp.mean()[j], 1e-9 * Math.max(1, Math.abs(mean)), at + ": mean");
+        assertEquals(median, sp.median()[j], 0, at + ": median");
+        assertEquals(sd == 0 ? 0 : (mean - mu) / sd, sp.z()[j], 1e-6, at + ": z");
+        assertEquals((below + equal / 2.0) / n, sp.percentile()[j], 1e-12, at + ": percentile");
+      }
+    }
+  }
 }

@@ -85,6 +85,16 @@ class KMeansPipelineTest {
     }
     assertEquals(0.0, phases.get("publish"));
     assertTrue(summary.contains("\"phases\": {\"jvm_start_to_main\": "), summary);
+    // The insights' parts, timed inside the phase: together at most the phase.
+    var parts = run.phases().parts();
+    double inInsights = 0;
+    for (String k : List.of("profiles", "top_products", "early_warning_and_migration", "silhouette", "cluster_scores")) {
+      assertTrue(parts.containsKey("insights." + k), k + " in " + parts);
+      inInsights += parts.get("insights." + k);
+    }
+    assertTrue(inInsights <= phases.get("insights") + 1e-9, inInsights + " > " + phases.get("insights"));
+    assertTrue(parts.get("charts.sizes") > 0, parts.toString());
+    assertTrue(summary.contains("\"phase_parts\": {\"insights.profiles\": "), summary);
   }
 
   @Test
