@@ -86,8 +86,9 @@ final class EvaluateCommand implements Callable<Integer> {
       if (k >= 2 && k < kept) {
         j.field("silhouette", sample > 0 ? engine.silhouette(xs, ls, Math.min(sample, kept), seed) : engine.silhouette(xs, ls));
         j.field("silhouette_rows", sample > 0 ? Math.min(sample, kept) : kept);
-        j.field("calinski_harabasz", ClusterScores.calinskiHarabasz(xs, ls));
-        j.field("davies_bouldin", ClusterScores.daviesBouldin(xs, ls));
+        ClusterScores.Internal scores = ClusterScores.internal(xs, ls);
+        j.field("calinski_harabasz", scores.calinskiHarabasz());
+        j.field("davies_bouldin", scores.daviesBouldin());
       } else {
         j.field("internal_metrics", "not defined for " + k + " segment(s) on " + kept + " rows (they need 2 <= k < n)");
       }

@@ -17,41 +17,56 @@ public final class ClusterScores {
 
   private ClusterScores() {}
 
+  /** Calinski-Harabasz and Davies-Bouldin of one labelling, from the same two passes. */
+  public record Internal(double calinskiHarabasz, double daviesBouldin) {}
+
   /** Between-cluster dispersion over within-cluster dispersion, each per degree of freedom; higher is better. */
   public static double calinskiHarabasz(Dataset data, int[] labels) {
-    Centroids c = centroids(data, labels);
-    long n = data.rows();
-    int d = data.cols(), k = c.used;
-    if (k < 2 || k >= n) throw new InvalidInputException("Calinski-Harabasz needs 2 <= clusters < n, got " + k + " clusters for " + n + " rows");
-    double between = 0;
-    for (int s = 0; s < c.size.length; s++) {
-      if (c.size[s] == 0) continue;
-      double dd = 0;
-      for (int j = 0; j < d; j++) dd += Math.pow(c.mean[s][j] - c.all[j], 2);
-      between += c.size[s] * dd;
-    }
-    double within = withinSquares(data, labels, c);
-    return within == 0 ? 1.0 : between * (n - k) / (within * (k - 1));
+    return internal(data, labels).calinskiHarabasz();
   }
 
   /** The mean over clusters of the worst ratio (s_i + s_j) / d(c_i, c_j); lower is better. */
   public static double daviesBouldin(Dataset data, int[] labels) {
+    return internal(data, labels).daviesBouldin();
+  }
+
+  /**
+   * Both internal scores: one pass for the centroids, one for the within-cluster squares (CH) and
+   * each cluster's mean distance to its centroid (DB), where each used to take its own two.
+   */
+  public static Internal internal(Dataset data, int[] labels) {
     Centroids c = centroids(data, labels);
-    int k = c.size.length, d = data.cols();
-    if (c.used < 2) throw new InvalidInputException("Davies-Bouldin needs at least 2 clusters");
+    long n = data.rows();
+    int d = data.cols(), k = c.size.length;
+    if (c.used < 2 || c.used >= n) {
+      throw new InvalidInputException("Calinski-Harabasz and Davies-Bouldin need 2 <= clusters < n, got " + c.used + " clusters for " + n + " rows");
+    }
+    double within = 0;
     double[] scatter = new double[k];
     HostMatrix x = data.matrix();
     float[] buf = new float[BLOCK * d];
-    for (long r0 = 0; r0 < data.rows(); r0 += BLOCK) {
-      int rows = (int) Math.min(BLOCK, data.rows() - r0);
+    for (long r0 = 0; r0 < n; r0 += BLOCK) {
+      int rows = (int) Math.min(BLOCK, n - r0);
       x.copyRows(r0, rows, buf, 0);
       for (int i = 0; i < rows; i++) {
         int s = labels[(int) (r0 + i)];
+        double[] mean = c.mean[s];
         double dd = 0;
-        for (int j = 0; j < d; j++) dd += Math.pow(buf[i * d + j] - c.mean[s][j], 2);
+        for (int j = 0; j < d; j++) {
+          double e = buf[i * d + j] - mean[j];
+          double e2 = e * e;
+          within += e2;
+          dd += e2;
+        }
         scatter[s] += Math.sqrt(dd);
       }
     }
+    double between = 0;
+    for (int s = 0; s < k; s++) {
+      if (c.size[s] == 0) continue;
+      between += c.size[s] * squaredDistance(c.mean[s], c.all);
+    }
+    double ch = within == 0 ? 1.0 : between * (n - c.used) / (within * (c.used - 1));
     for (int s = 0; s < k; s++) if (c.size[s] > 0) scatter[s] /= c.size[s];
     double total = 0;
     for (int a = 0; a < k; a++) {
@@ -59,15 +74,22 @@ public final class ClusterScores {
       double worst = 0;
       for (int b = 0; b < k; b++) {
         if (b == a || c.size[b] == 0) continue;
-        double dist = 0;
-        for (int j = 0; j < d; j++) dist += Math.pow(c.mean[a][j] - c.mean[b][j], 2);
-        dist = Math.sqrt(dist);
+        double dist = Math.sqrt(squaredDistance(c.mean[a], c.mean[b]));
         double r = dist == 0 ? 0 : (scatter[a] + scatter[b]) / dist;
         worst = Math.max(worst, r);
       }
       total += worst;
     }
-    return total / c.used;
+    return new Internal(ch, total / c.used);
+  }
+
+  private static double squaredDistance(double[] a, double[] b) {
+    double dd = 0;
+    for (int j = 0; j < a.length; j++) {
+      double e = a[j] - b[j];
+      dd += e * e;
+    }
+    return dd;
   }
 
   /** Mutual information normalized by the arithmetic mean of the two entropies; 1 for identical partitions. */
@@ -138,21 +160,6 @@ public final class ClusterScores {
     }
     for (int j = 0; j < d; j++) all[j] /= n;
     return new Centroids(sum, size, all, used);
-  }
-
-  private static double withinSquares(Dataset data, int[] labels, Centroids c) {
-    int d = data.cols();
-    double w = 0;
-    float[] buf = new float[BLOCK * d];
-    for (long r0 = 0; r0 < data.rows(); r0 += BLOCK) {
-      int rows = (int) Math.min(BLOCK, data.rows() - r0);
-      data.matrix().copyRows(r0, rows, buf, 0);
-      for (int i = 0; i < rows; i++) {
-        int s = labels[(int) (r0 + i)];
-        for (int j = 0; j < d; j++) w += Math.pow(buf[i * d + j] - c.mean[s][j], 2);
-      }
-    }
-    return w;
   }
 
   /** Sum over rows of the squared distance to their segment's mean, in float64. */

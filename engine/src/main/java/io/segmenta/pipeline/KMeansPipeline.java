@@ -429,9 +429,9 @@ public final class KMeansPipeline {
       if (data.rows() <= 5_000_000 && profiles.stream().filter(x -> x.size() > 0).count() >= 2) {
         // The fitted preprocessing's rows: the model's scaling applied to the data.
         Dataset scaled = pre.scaled();
-        md.append(phases.part(Phase.INSIGHTS, "cluster_scores", () -> String.format(Locale.ROOT,
-            "| Calinski-Harabasz | %.1f |%n| Davies-Bouldin | %.4f |%n",
-            ClusterScores.calinskiHarabasz(scaled, result.labels()), ClusterScores.daviesBouldin(scaled, result.labels()))));
+        ClusterScores.Internal scores = phases.part(Phase.INSIGHTS, "cluster_scores", () -> ClusterScores.internal(scaled, result.labels()));
+        md.append(String.format(Locale.ROOT, "| Calinski-Harabasz | %.1f |%n| Davies-Bouldin | %.4f |%n", scores.calinskiHarabasz(),
+            scores.daviesBouldin()));
       }
     }
     return new Insights(profiles, md.toString(), items, migration, q);
