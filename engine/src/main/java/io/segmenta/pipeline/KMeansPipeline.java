@@ -240,7 +240,7 @@ public final class KMeansPipeline {
     Dataset data = in.data();
     KMeansParams first = paramsFor(job.kMin(), data);
     Preprocessed pre = phases.time(Phase.PREPROCESS, () -> Preprocessed.fit(job.scale(), job.log1p(), data));
-    Segmenta engine = phases.time(Phase.FIT, () -> Segmenta.open(job.engine()));
+    Segmenta engine = phases.time(Phase.FIT, () -> phases.part(Phase.FIT, "open_engine", () -> Segmenta.open(job.engine())));
     try (engine) {
       Fit fit = phases.time(Phase.FIT, () -> fit(engine, data, pre, first));
       KMeansResult result = fit.result();

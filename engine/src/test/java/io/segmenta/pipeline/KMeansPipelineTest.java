@@ -94,7 +94,8 @@ class KMeansPipelineTest {
     }
     assertTrue(inInsights <= phases.get("insights") + 1e-9, inInsights + " > " + phases.get("insights"));
     assertTrue(parts.get("charts.sizes") > 0, parts.toString());
-    assertTrue(summary.contains("\"phase_parts\": {\"insights.profiles\": "), summary);
+    assertTrue(summary.contains("\"phase_parts\": {\"fit.open_engine\": "), summary);
+    assertTrue(summary.contains("\"insights.profiles\": "), summary);
   }
 
   @Test
