@@ -23,11 +23,35 @@ final class PlainDistanceSums {
       int c = 0;
       while (colStart >= bounds[c + 1]) c++;
       // One group's columns at a time: a local sum, one store per group. The column's offset steps
-      // lane by lane and block by block (no division per pair).
+      // lane by lane and block by block (no division per pair). Four columns at a time keep four
+      // independent chains of adds in flight; each distance is still summed over t in order and
+      // added to s in column order, so the bits are those of the one-column loop.
       int block = 0, lane = 0, dl = d * L;
       for (int j = 0; j < colRows; c++) {
         int end = (int) Math.min(colRows, bounds[c + 1] - colStart);
         double s = 0;
+        for (; j + 4 <= end; j += 4) {
+          int c0 = block + lane;
+          if (++lane == L) { lane = 0; block += dl; }
+          int c1 = block + lane;
+          if (++lane == L) { lane = 0; block += dl; }
+          int c2 = block + lane;
+          if (++lane == L) { lane = 0; block += dl; }
+          int c3 = block + lane;
+          if (++lane == L) { lane = 0; block += dl; }
+          double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+          for (int t = 0, tl = 0; t < d; t++, tl += L) {
+            double e0 = xi[t] - b[c0 + tl], e1 = xi[t] - b[c1 + tl], e2 = xi[t] - b[c2 + tl], e3 = xi[t] - b[c3 + tl];
+            q0 += e0 * e0;
+            q1 += e1 * e1;
+            q2 += e2 * e2;
+            q3 += e3 * e3;
+          }
+          s += Math.sqrt(q0);
+          s += Math.sqrt(q1);
+          s += Math.sqrt(q2);
+          s += Math.sqrt(q3);
+        }
         for (; j < end; j++) {
           int cb = block + lane;
           if (++lane == L) {
