@@ -50,11 +50,37 @@ public final class ServeLoad {
   /** One phase's figures. */
   record Phase(String name, double targetRate, long sent, double seconds, long[] latencyNanos, long errors, long wrong, String versions,
       String firstError, long[] quietLatencyNanos, double publishSeconds, Cpu serverCpu, Cpu loadCpu, double otherCores,
-      double stolenCores) {
-    Phase withCpu(Cpu server, Cpu load, double others, double stolen) {
+      double stolenCores, long[] reclaim) {
+    Phase withCpu(Cpu server, Cpu load, double others, double stolen, long[] reclaim) {
       return new Phase(name, targetRate, sent, seconds, latencyNanos, errors, wrong, versions, firstError, quietLatencyNanos, publishSeconds,
-          server, load, others, stolen);
+          server, load, others, stolen, reclaim);
     }
+  }
+
+  /**
+   * The run time (ns) and timeslices of the kernel's DAMON threads ({@code kdamond.*}) from /proc/PID/schedstat, summed: a VM
+   * platform's memory reclaim that takes a core in bursts (RESULTS.md, "segment serve under load"), shown per phase so that a run
+   * says how much of it there was. {0, 0} where there is none.
+   */
+  static long[] reclaimThreads() {
+    long[] sum = new long[2];
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String n = p.getFileName().toString();
+        if (!n.chars().allMatch(Character::isDigit)) continue;
+        try {
+          if (!Files.readString(p.resolve("comm")).startsWith("kdamond")) continue;
+          String[] f = Files.readString(p.resolve("schedstat")).trim().split(" ");
+          sum[0] += Long.parseLong(f[0]);
+          sum[1] += Long.parseLong(f[2]);
+        } catch (java.io.IOException | RuntimeException gone) {
+          // a process that ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return new long[2];
+    }
+    return sum;
   }
 
   /**
@@ -233,17 +259,18 @@ public final class ServeLoad {
         + "load average before %s, after %s; %d cores%n%n", rows, d, k, k + 2, seconds, load0, load1, Runtime.getRuntime().availableProcessors());
     System.out.println("| phase | target/s | requests | achieved/s | p50 ms | p99 ms | p99.9 ms | max ms | p99 ms outside publication | "
         + "publication s | errors | wrong answers | versions answered | server CPU us/request | generator CPU us/request | "
-        + "other processes, cores | stolen, cores |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+        + "other processes, cores | stolen, cores | kernel reclaim (kdamond) ms, timeslices |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|");
     for (Phase p : phases) {
       long[] l = p.latencyNanos();
       Arrays.sort(l);
       long[] ql = p.quietLatencyNanos();
       Arrays.sort(ql);
-      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %d | %d | %s | %s | %s | %.2f | %.2f |%n",
+      System.out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %d | %d | %s | %s | %s | %.2f | %.2f | %.0f, %d |%n",
           p.name(), p.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", p.targetRate()) : "max", p.sent(), p.sent() / p.seconds(), ms(l, 0.50),
           ms(l, 0.99), ms(l, 0.999), l.length == 0 ? 0 : l[l.length - 1] / 1e6, ms(ql, 0.99), p.publishSeconds(), p.errors(), p.wrong(),
-          p.versions(), p.serverCpu().perRequest(p.sent()), p.loadCpu().perRequest(p.sent()), p.otherCores(), p.stolenCores());
+          p.versions(), p.serverCpu().perRequest(p.sent()), p.loadCpu().perRequest(p.sent()), p.otherCores(), p.stolenCores(),
+          p.reclaim()[0] / 1e6, p.reclaim()[1]);
     }
     for (Phase p : phases) if (p.firstError() != null) System.out.println("first error in '" + p.name() + "': " + p.firstError());
     boolean clean = phases.stream().allMatch(p -> p.errors() == 0 && p.wrong() == 0);
@@ -255,16 +282,18 @@ public final class ServeLoad {
    * The CPU time the server's process and this one spend in a phase (the server's includes opening the run published midway, this
    * one's the publication itself), and what the rest of the machine used meanwhile, so that a run that shared the cores says so.
    */
-  private record CpuMeter(long serverPid, Cpu server, Cpu load, long[] machine) {
+  private record CpuMeter(long serverPid, Cpu server, Cpu load, long[] machine, long[] reclaim) {
     static CpuMeter start(long serverPid) {
-      return new CpuMeter(serverPid, Cpu.of(serverPid), Cpu.of(-1), Cpu.machine());
+      return new CpuMeter(serverPid, Cpu.of(serverPid), Cpu.of(-1), Cpu.machine(), reclaimThreads());
     }
 
     Phase over(Phase p) {
       Cpu s = Cpu.of(serverPid).minus(server), g = Cpu.of(-1).minus(load);
       long[] m = Cpu.machine();
       double ticks = p.seconds() * 1e9 / Cpu.TICK_NANOS;
-      return p.withCpu(s, g, Math.max(0, m[0] - machine[0] - s.ticks() - g.ticks()) / ticks, (m[1] - machine[1]) / ticks);
+      long[] k = reclaimThreads();
+      return p.withCpu(s, g, Math.max(0, m[0] - machine[0] - s.ticks() - g.ticks()) / ticks, (m[1] - machine[1]) / ticks,
+          new long[] {k[0] - reclaim[0], k[1] - reclaim[1]});
     }
   }
 
@@ -352,7 +381,7 @@ public final class ServeLoad {
       for (int i = 0; i < n; i++) if (from == 0 || at[i] < from || at[i] > to) quiet[q++] = lat[i];
       if (timeline != null) writeTimeline(name, n, from, to);
       return new Phase(name, rate, count.get(), seconds, Arrays.copyOf(lat, (int) n), errors.get(), wrong.get(), v.toString(), firstError,
-          Arrays.copyOf(quiet, q), from == 0 ? 0 : (publishEnd - from) / 1e9, new Cpu(0), new Cpu(0), 0, 0);
+          Arrays.copyOf(quiet, q), from == 0 ? 0 : (publishEnd - from) / 1e9, new Cpu(0), new Cpu(0), 0, 0, new long[2]);
     }
   }
 
