@@ -272,8 +272,9 @@ public final class CpuBackend implements ComputeBackend {
 
   /**
    * Distance sums below this many row-pair coordinates (count x rows x d) take the kernel's plain
-   * loops: about 0.15 s on two cores at the most, less than C2 takes to compile the fused kernel
-   * (2.7e7 for the report's 3,000-row sample of Online Retail, 1.4e8 for one of 16 columns).
+   * loops. The report's 3,000-row sample is 2.7e7 on Online Retail and 1.4e8 at 16 columns; at 16
+   * columns the plain loops took 206 ms cold and 80 to 108 ms warm on two cores, the fused kernel
+   * 1,210 ms cold and 16 ms warm (benchmarks/RESULTS.md, "The insights phase cut").
    */
   static final long PLAIN_GROUP_SUMS_BELOW = 1L << 28;
 

@@ -122,5 +122,4 @@ final class ScalarKernels implements CpuKernels {
                                 int outOff) {
     PlainDistanceSums.sums(rows, r0, count, cols, colStart, bounds, out, outOff, d, 1);
   }
-
 }

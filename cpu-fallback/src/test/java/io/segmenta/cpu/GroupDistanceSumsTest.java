@@ -72,7 +72,7 @@ class GroupDistanceSumsTest {
     // plain loops then use in float64.
     double rel = !vector ? 1e-12 : plain ? 1e-7 : 2e-6;
     for (int i = 0; i < want.length; i++) {
-      assertEquals(want[i], got[i], rel * Math.max(1, want[i]), "fused, entry " + i);
+      assertEquals(want[i], got[i], rel * Math.max(1, want[i]), (plain ? "plain loops" : "fused kernel") + ", entry " + i);
       assertEquals(want[i], viaTiles[i], 2e-4 * Math.max(1, want[i]), "pairwise tiles, entry " + i);
     }
   }

@@ -461,16 +461,9 @@ public final class KMeansPipeline {
     List<SegmentProfile> profiles = ins.profiles();
     // Each chart is drawn on its own (its own XChart object, its own files): two at a time, one per core.
     List<java.util.concurrent.Callable<List<Path>>> jobs = new ArrayList<>();
-    // Each kind of chart is timed as an overlapping part of the phase (they are drawn side by side).
-    java.util.function.BiFunction<String, java.util.concurrent.Callable<List<Path>>, java.util.concurrent.Callable<List<Path>>> timed =
-        (name, c) -> () -> {
-          long t0 = System.nanoTime();
-          try {
-            return c.call();
-          } finally {
-            phases.addPart(Phase.CHARTS, name, (System.nanoTime() - t0) / 1e9);
-          }
-        };
+    // Each kind of chart is a part of the phase; drawn side by side, the parts can add up to more than it.
+    java.util.function.BiFunction<String, Phases.Step<List<Path>>, java.util.concurrent.Callable<List<Path>>> timed =
+        (name, c) -> () -> phases.part(Phase.CHARTS, name, c);
     Quality q = ins.quality();
     if (q.cols() >= 2) jobs.add(timed.apply("pca", () -> Charts.pca(q.sampleRows(), q.sampleLabels(), profiles, charts)));
     if (ins.topItems() != null) for (SegmentProfile pr : profiles) jobs.add(timed.apply("top_products", () -> Charts.topProducts(pr, ins.topItems(), 10, charts)));

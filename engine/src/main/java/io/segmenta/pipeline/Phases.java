@@ -16,7 +16,7 @@ public final class Phases {
 
   private final EnumMap<Phase, Double> seconds = new EnumMap<>(Phase.class);
   /** Named parts of a phase ("insights.top_products"), so that a slow phase can be explained. */
-  private final Map<String, Double> steps = new LinkedHashMap<>();
+  private final Map<String, Double> parts = new LinkedHashMap<>();
 
   /** Called first thing by a command line's main method, for {@link Phase#JVM_START}. */
   public static void markMain() {
@@ -67,14 +67,13 @@ public final class Phases {
     }
   }
 
-  /** Adds {@code s} seconds to the part {@code name} of {@code phase} (see {@link #part}). */
-  public synchronized void addPart(Phase phase, String name, double s) {
-    steps.merge(phase.key() + "." + name, s, Double::sum);
+  private synchronized void addPart(Phase phase, String name, double s) {
+    parts.merge(phase.key() + "." + name, s, Double::sum);
   }
 
   /** The parts recorded by {@link #part}, in the order first seen, by {@code phase.part} key. */
   public synchronized Map<String, Double> parts() {
-    return new LinkedHashMap<>(steps);
+    return new LinkedHashMap<>(parts);
   }
 
   public synchronized void add(Phase phase, double s) {
